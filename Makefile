@@ -1,0 +1,60 @@
+# Callhook: `make run` starts the app, `make test` runs every test. Both
+# install what is missing first (Debian 12 / Ubuntu; uses sudo when not root).
+
+GO        ?= go
+BIN       := bin/callhook
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+export CGO_ENABLED := 1
+
+.PHONY: all deps build run run-headless test test-unit vet fmt-check bench bench-sip dist screenshots clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/callhook
+
+# The desktop app (tray + window). On a machine without a display it says so;
+# use `make run-headless` there.
+run: build
+	@scripts/run.sh $(BIN)
+
+# Headless: sources + dispatcher on the default config until Ctrl-C.
+run-headless: build
+	$(BIN) run
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# Every test: vet, gofmt, unit + end-to-end tests with the race detector
+# (real Kamailio and sipp, a real gnome-keyring on a private session bus),
+# and the GUI smoke test under Xvfb.
+test: deps vet fmt-check
+	CALLHOOK_REQUIRE_PEERS=1 scripts/with-session.sh $(GO) test -race -count=1 -timeout 25m ./...
+	@if [ -x scripts/gui-smoke.sh ]; then scripts/gui-smoke.sh; fi
+
+# Unit tests only, no real peers required.
+test-unit:
+	$(GO) test -race -short ./...
+
+bench: deps
+	@scripts/bench.sh
+
+bench-sip: deps
+	@scripts/bench-sip.sh
+
+screenshots: build
+	@scripts/screenshots.sh
+
+dist: deps
+	@scripts/dist.sh $(VERSION)
+
+clean:
+	rm -rf bin dist

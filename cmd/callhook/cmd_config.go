@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/callhook/callhook/call"
+	"github.com/callhook/callhook/hooks"
+)
+
+func cmdConfig(p paths, args []string, std stdio) int {
+	if len(args) == 0 {
+		fmt.Fprintln(std.err, "Usage: callhook config check|path|init")
+		return exitUsage
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlags("config "+sub, &p, std, "config "+sub+" [--config F]")
+	if code := parseFlags(fs, args, 0); code >= 0 {
+		return code
+	}
+	p, err := p.resolve()
+	if err != nil {
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		return exitFailure
+	}
+	switch sub {
+	case "check":
+		return configCheck(p, std)
+	case "path":
+		fmt.Fprintf(std.out, "config: %s\ndata: %s\n", p.config, p.data)
+		return exitOK
+	case "init":
+		return configInit(p, std)
+	}
+	fmt.Fprintf(std.err, "callhook: unknown config command %q (want check, path or init)\n", sub)
+	return exitUsage
+}
+
+// configCheck prints every problem and warning; errors exit 2.
+func configCheck(p paths, std stdio) int {
+	cfg, err := hooks.Load(p.config)
+	if err != nil {
+		fmt.Fprintf(std.err, "%v\n", err)
+		return exitUsage
+	}
+	if err := cfg.Validate(); err != nil {
+		var ve *hooks.ValidationError
+		if errors.As(err, &ve) {
+			fmt.Fprintf(std.err, "%s: %d problem(s):\n", p.config, len(ve.Problems))
+			for _, pr := range ve.Problems {
+				fmt.Fprintf(std.err, "  %s\n", pr)
+			}
+		} else {
+			fmt.Fprintf(std.err, "%s: %v\n", p.config, err)
+		}
+		return exitUsage
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(std.err, "warning: %s\n", w)
+	}
+	fmt.Fprintf(std.out, "%s: ok (%d hooks, source %s)\n", p.config, len(cfg.Hooks), cfg.Source.Mode)
+	return exitOK
+}
+
+// configInit writes a starter config: the global switch on, no source, and
+// one example hook switched off, so the file shows its own shape.
+func configInit(p paths, std stdio) int {
+	if _, err := os.Stat(p.config); err == nil {
+		fmt.Fprintf(std.err, "callhook: %s exists; not overwriting it\n", p.config)
+		return exitFailure
+	}
+	cfg := hooks.Default()
+	cfg.Hooks = append(cfg.Hooks, hooks.Hook{
+		ID: "crm", Name: "Open the caller in the CRM", Enabled: false,
+		Triggers: []call.Trigger{call.IncomingAnswer, call.QueueAnswer},
+		Action:   hooks.ActionBrowser,
+		URL:      "https://crm.example.com/search?phone={remote|e164}",
+	})
+	if err := hooks.Save(p.config, cfg); err != nil {
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		return exitFailure
+	}
+	fmt.Fprintf(std.out, "wrote %s\n", p.config)
+	return exitOK
+}
+
+func cmdSecret(p paths, args []string, std stdio) int {
+	if len(args) == 0 || (args[0] != "set" && args[0] != "delete") {
+		fmt.Fprintln(std.err, "Usage: callhook secret set NAME   (value from stdin)\n       callhook secret delete NAME")
+		return exitUsage
+	}
+	sub, args := args[0], args[1:]
+	fs := newFlags("secret "+sub, &p, std, "secret "+sub+" NAME")
+	if code := parseFlags(fs, args, 1); code >= 0 {
+		return code
+	}
+	name := fs.Arg(0)
+	if !hooks.ValidSecretName(name) {
+		fmt.Fprintf(std.err, "callhook: secret name %q: use letters, digits, - and _\n", name)
+		return exitUsage
+	}
+	store := hooks.Keyring{}
+	if sub == "delete" {
+		if err := store.Delete(name); err != nil {
+			fmt.Fprintf(std.err, "callhook: delete secret %q: %v\n", name, err)
+			return exitFailure
+		}
+		fmt.Fprintf(std.out, "deleted secret %q\n", name)
+		return exitOK
+	}
+	value, err := readSecret(std)
+	if err != nil {
+		fmt.Fprintf(std.err, "callhook: read secret %q from stdin: %v\n", name, err)
+		return exitUsage
+	}
+	if err := store.Set(name, value); err != nil {
+		fmt.Fprintf(std.err, "callhook: store secret %q in the OS keychain: %v\n", name, err)
+		return exitFailure
+	}
+	fmt.Fprintf(std.out, "stored secret %q in the OS keychain (service %q)\n", name, hooks.KeyringService)
+	return exitOK
+}
+
+// readSecret reads the first line of stdin, without its line ending.
+func readSecret(std stdio) (string, error) {
+	if f, ok := std.in.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			fmt.Fprint(std.err, "value (then Enter): ")
+		}
+	}
+	line, err := bufio.NewReader(std.in).ReadString('\n')
+	if err != nil && line == "" {
+		return "", errors.New("no value given")
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", errors.New("empty value")
+	}
+	return line, nil
+}

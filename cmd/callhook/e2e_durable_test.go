@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A delivery waiting for its retry when the process is killed with SIGKILL
+// is delivered by the next `callhook run` on the same data directory.
+func TestPendingDeliverySurvivesKill9(t *testing.T) {
+	rc := newReceiver(t)
+	healthy := make(chan struct{})
+	rc.setRespond(func(n int, _ received) (int, http.Header) {
+		select {
+		case <-healthy:
+			return http.StatusOK, nil
+		default:
+			return http.StatusServiceUnavailable, http.Header{"Retry-After": {"2"}}
+		}
+	})
+	e := newEnv(t, fmt.Sprintf(`{"version":1,"enabled":true,"source":{"mode":"none"},
+  "hooks":[{"id":"log","enabled":true,"triggers":["incoming.missed"],"action":"post","url":%q,"body":"{json}","retries":8}]}`, rc.URL+"/missed"))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	sim := e.command(ctx, "simulate", "--direction", "in", "--remote", "+4930111", "--hangup-after", "10ms", "--wait", "2m")
+	if err := sim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	first := rc.waitFor(t, 1, 30*time.Second)[0]
+	// The first attempt failed and a retry is scheduled: kill hard.
+	if err := sim.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	sim.Wait()
+	close(healthy)
+
+	srv := e.command(ctx, "run")
+	stderr, err := srv.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	logs := make(chan string, 256)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			logs <- sc.Text()
+		}
+		close(logs)
+	}()
+	got := rc.waitFor(t, 2, 30*time.Second)
+	if id := got[1].Header.Get("webhook-id"); id != first.Header.Get("webhook-id") {
+		t.Errorf("resumed delivery has webhook-id %q, want %q", id, first.Header.Get("webhook-id"))
+	}
+	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Wait(); err != nil {
+		var all []string
+		for l := range logs {
+			all = append(all, l)
+		}
+		t.Fatalf("callhook run after SIGTERM: %v\n%s", err, strings.Join(all, "\n"))
+	}
+	// Delivered once: nothing more arrives.
+	time.Sleep(500 * time.Millisecond)
+	if n := len(rc.requests()); n != 2 {
+		t.Errorf("receiver got %d requests, want 2 (one failed attempt, one resumed delivery)", n)
+	}
+}
+
+// `secret set` stores into the real OS keychain, and a hook header using
+// {secret.NAME} is rendered from it. Needs scripts/with-session.sh.
+func TestSecretFromRealKeychain(t *testing.T) {
+	if os.Getenv("CALLHOOK_KEYRING") != "1" {
+		if os.Getenv("CALLHOOK_REQUIRE_PEERS") == "1" {
+			t.Fatal("no keychain session: run the tests under scripts/with-session.sh")
+		}
+		t.Skip("no keychain session: run under scripts/with-session.sh")
+	}
+	rc := newReceiver(t)
+	e := newEnv(t, fmt.Sprintf(`{"version":1,"enabled":true,"source":{"mode":"none"},
+  "hooks":[{"id":"crm","enabled":true,"triggers":["incoming.ring"],"action":"get","url":%q,
+            "headers":{"Authorization":"Bearer {secret.crm-token}"}}]}`, rc.URL+"/ring?n={caller}"))
+	token := fmt.Sprintf("tok-%d", time.Now().UnixNano())
+	e.mustRun(token+"\n", "secret", "set", "crm-token")
+	r := e.mustRun("", "simulate", "--direction", "in", "--remote", "42", "--hangup-after", "10ms")
+	got := rc.requests()
+	if len(got) != 1 {
+		t.Fatalf("receiver got %d requests, want 1\n%s%s", len(got), r.stdout, r.stderr)
+	}
+	if h := got[0].Header.Get("Authorization"); h != "Bearer "+token {
+		t.Errorf("Authorization %q, want the keychain secret", h)
+	}
+	if strings.Contains(r.stdout+r.stderr, token) {
+		t.Error("the secret's value appears in callhook's output")
+	}
+
+	e.mustRun("", "secret", "delete", "crm-token")
+	r = e.run("", "simulate", "--direction", "in", "--remote", "43", "--hangup-after", "10ms")
+	if !strings.Contains(r.stdout+r.stderr, "crm-token") {
+		t.Errorf("a missing secret must be reported by name; got:\n%s%s", r.stdout, r.stderr)
+	}
+	if n := len(rc.requests()); n != 1 {
+		t.Errorf("a hook whose secret is missing was sent anyway (%d requests)", n)
+	}
+}
+
+func TestConfigCheck(t *testing.T) {
+	e := newEnv(t, `{"version":1,"enabled":true,"source":{"mode":"none"},
+  "hooks":[{"id":"a b","enabled":true,"triggers":["incoming.rign"],"action":"get","url":"https://{caller}.example.com/"},
+           {"id":"ok","enabled":true,"triggers":["incoming.ring"],"action":"get","url":"https://crm.example.com/?n={caller}","tmeout":"5s"}]}`)
+	r := e.run("", "config", "check")
+	if r.code != exitUsage {
+		t.Fatalf("config check on a bad config: exit %d, want 2\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "tmeout") {
+		t.Errorf("unknown key not named:\n%s", r.stderr)
+	}
+
+	e = newEnv(t, `{"version":1,"enabled":true,"source":{"mode":"none"},
+  "hooks":[{"id":"a b","enabled":true,"triggers":["incoming.rign"],"action":"get","url":"https://{caller}.example.com/"}]}`)
+	r = e.run("", "config", "check")
+	if r.code != exitUsage {
+		t.Fatalf("config check on a bad config: exit %d, want 2", r.code)
+	}
+	for _, want := range []string{"id", "incoming.rign", "host"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("config check does not name %q:\n%s", want, r.stderr)
+		}
+	}
+
+	good := newEnv(t, allTriggersConfig("http://127.0.0.1:9"))
+	if r := good.run("", "config", "check"); r.code != 0 {
+		t.Errorf("config check on a good config: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := good.run("", "frobnicate"); r.code != exitUsage {
+		t.Errorf("unknown command: exit %d, want 2", r.code)
+	}
+}
+
+func TestHooksTest(t *testing.T) {
+	rc := newReceiver(t)
+	e := newEnv(t, allTriggersConfig(rc.URL))
+	e.vars = append(e.vars, "CALLHOOK_SECRET_HOOKSIG="+testSigningKey)
+	r := e.mustRun("", "hooks", "test", "log")
+	if len(rc.requests()) != 1 {
+		t.Fatalf("hooks test sent %d requests, want 1", len(rc.requests()))
+	}
+	for _, want := range []string{"200", "ms", `{"ok":true}`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("hooks test output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if r := e.run("", "hooks", "test", "nope"); r.code != exitUsage || !strings.Contains(r.stderr, "nope") {
+		t.Errorf("hooks test of an unknown hook: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// binPath is the callhook binary built once by TestMain for the
+// end-to-end tests.
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "callhook-e2e")
+	if err != nil {
+		panic(err)
+	}
+	binPath = filepath.Join(dir, "callhook")
+	build := exec.Command("go", "build", "-o", binPath, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		os.RemoveAll(dir)
+		panic("build callhook: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// received is one request as the receiver saw it.
+type received struct {
+	Method string
+	Path   string
+	Query  string
+	Header http.Header
+	Body   []byte
+	At     time.Time
+}
+
+// receiver is a loopback webhook receiver that records every request and
+// answers with the status its respond function picks.
+type receiver struct {
+	*httptest.Server
+	mu      sync.Mutex
+	got     []received
+	respond func(n int, r received) (status int, header http.Header)
+	arrived chan struct{}
+}
+
+func newReceiver(t *testing.T) *receiver {
+	t.Helper()
+	rc := &receiver{arrived: make(chan struct{}, 1024)}
+	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rec := received{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body, At: time.Now()}
+		rc.mu.Lock()
+		n := len(rc.got)
+		rc.got = append(rc.got, rec)
+		respond := rc.respond
+		rc.mu.Unlock()
+		status := http.StatusOK
+		if respond != nil {
+			var h http.Header
+			status, h = respond(n, rec)
+			for k, v := range h {
+				w.Header()[k] = v
+			}
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, `{"ok":true}`)
+		rc.arrived <- struct{}{}
+	}))
+	t.Cleanup(rc.Close)
+	return rc
+}
+
+func (rc *receiver) requests() []received {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([]received(nil), rc.got...)
+}
+
+func (rc *receiver) setRespond(f func(n int, r received) (int, http.Header)) {
+	rc.mu.Lock()
+	rc.respond = f
+	rc.mu.Unlock()
+}
+
+// waitFor waits until the receiver has at least n requests.
+func (rc *receiver) waitFor(t *testing.T, n int, within time.Duration) []received {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		if got := rc.requests(); len(got) >= n {
+			return got
+		}
+		select {
+		case <-rc.arrived:
+		case <-deadline:
+			t.Fatalf("receiver got %d requests, want %d within %v", len(rc.requests()), n, within)
+		}
+	}
+}
+
+// env is a temp config + data dir for one test.
+type env struct {
+	t      *testing.T
+	config string
+	data   string
+	vars   []string
+}
+
+func newEnv(t *testing.T, cfg string) *env {
+	t.Helper()
+	dir := t.TempDir()
+	e := &env{t: t, config: filepath.Join(dir, "config.json"), data: filepath.Join(dir, "data")}
+	if cfg != "" {
+		if err := os.WriteFile(e.config, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+// command returns the callhook binary with args, --config and --data set.
+func (e *env) command(ctx context.Context, args ...string) *exec.Cmd {
+	full := append([]string{"--config", e.config, "--data", e.data}, args...)
+	cmd := exec.CommandContext(ctx, binPath, full...)
+	cmd.Env = append(os.Environ(), e.vars...)
+	return cmd
+}
+
+// result is a finished command.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (e *env) run(stdin string, args ...string) result {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := e.command(ctx, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			e.t.Fatalf("run callhook %v: %v", args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return result{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+// mustRun runs callhook and fails the test unless it exits 0.
+func (e *env) mustRun(stdin string, args ...string) result {
+	e.t.Helper()
+	r := e.run(stdin, args...)
+	if r.code != 0 {
+		e.t.Fatalf("callhook %v: exit %d\nstdout:\n%s\nstderr:\n%s", args, r.code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+// decodeJSON decodes a request body, failing the test on invalid JSON.
+func decodeJSON(t *testing.T, body []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatalf("body is not valid JSON: %v\n%s", err, body)
+	}
+	return m
+}

@@ -1,0 +1,15 @@
+// Command callhook fires webhooks on the agent's SIP calls: with no
+// arguments the desktop app (tray + window), with a subcommand the headless
+// CLI. See `callhook help`.
+package main
+
+import (
+	"os"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
+}

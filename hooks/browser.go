@@ -1,0 +1,81 @@
+package hooks
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/pkg/browser"
+
+	"github.com/callhook/callhook/templates"
+)
+
+// Opener opens a URL in the user's browser.
+type Opener interface {
+	Open(url string) error
+}
+
+// OpenerFunc adapts a function to Opener.
+type OpenerFunc func(url string) error
+
+var _ Opener = OpenerFunc(nil)
+
+// Open calls f.
+func (f OpenerFunc) Open(u string) error { return f(u) }
+
+// SystemBrowser opens URLs in the desktop's default browser. The URL is
+// passed as one argument to the platform's opener (xdg-open, open,
+// rundll32), never through a shell.
+type SystemBrowser struct{}
+
+var _ Opener = SystemBrowser{}
+
+// Open opens u in the default browser.
+func (SystemBrowser) Open(u string) error {
+	if err := browser.OpenURL(u); err != nil {
+		return fmt.Errorf("open browser: %w", err)
+	}
+	return nil
+}
+
+// openBrowser renders h's URL and opens it, but only an http or https URL
+// on the host written literally in the hook: whatever a caller id holds,
+// it cannot send the agent's browser elsewhere. Secrets are not available
+// to browser URLs (data.Secret is ignored): a browser's history is no
+// place for them.
+func openBrowser(o Opener, h *Hook, data templates.Data) outcome {
+	data.Secret = nil
+	u, err := templates.ParseURL(h.URL)
+	if err != nil {
+		return outcome{err: fmt.Errorf("hook %s: url: %w", h.ID, err), permanent: true}
+	}
+	target, err := u.Render(data)
+	if err != nil {
+		return outcome{err: fmt.Errorf("hook %s: render url: %w", h.ID, err), permanent: true}
+	}
+	if err := checkBrowserURL(target, u.Host()); err != nil {
+		return outcome{err: fmt.Errorf("hook %s: %w", h.ID, err), permanent: true}
+	}
+	if err := o.Open(target); err != nil {
+		return outcome{err: fmt.Errorf("hook %s: %w", h.ID, err), permanent: true}
+	}
+	return outcome{}
+}
+
+// checkBrowserURL refuses anything but an http(s) URL on host.
+func checkBrowserURL(target, host string) error {
+	p, err := url.Parse(target)
+	if err != nil {
+		return fmt.Errorf("refuse to open the browser: rendered url does not parse")
+	}
+	if p.Scheme != "http" && p.Scheme != "https" {
+		return fmt.Errorf("refuse to open the browser: scheme %q is not http or https", p.Scheme)
+	}
+	if host == "" || !strings.EqualFold(p.Host, host) {
+		return fmt.Errorf("refuse to open the browser: host %q is not the hook's host %q", p.Host, host)
+	}
+	if p.User != nil {
+		return fmt.Errorf("refuse to open the browser: url carries user info")
+	}
+	return nil
+}

@@ -1,0 +1,344 @@
+package hooks
+
+import (
+	"fmt"
+	"mime"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/callhook/callhook/call"
+	"github.com/callhook/callhook/templates"
+)
+
+// Problem is one thing wrong with a config, named so that the user finds
+// it: Path is where it is ("hooks[crm].url"), Hook the hook's id when it
+// is about a hook, Field the key.
+type Problem struct {
+	Path    string
+	Hook    string
+	Field   string
+	Message string
+}
+
+func (p Problem) String() string { return p.Path + ": " + p.Message }
+
+// ValidationError lists every problem of a config at once, so the user
+// fixes them in one pass.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	if len(e.Problems) == 1 {
+		return "invalid config: " + e.Problems[0].String()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid config: %d problems:", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  " + p.String())
+	}
+	return b.String()
+}
+
+var (
+	namePattern  = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	tokenPattern = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+	ccPattern    = regexp.MustCompile(`^[1-9][0-9]{0,3}$`)
+)
+
+// ValidSecretName reports whether name can name a secret: letters,
+// digits, "-" and "_", as in {secret.NAME}.
+func ValidSecretName(name string) bool { return namePattern.MatchString(name) }
+
+// ValidHookID reports whether id can be a hook's id.
+func ValidHookID(id string) bool { return namePattern.MatchString(id) }
+
+// problems collects Problems under a path prefix.
+type problems struct {
+	list []Problem
+}
+
+func (ps *problems) add(path, hook, field, format string, args ...any) {
+	ps.list = append(ps.list, Problem{Path: join(path, field), Hook: hook, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Validate checks c and returns a *ValidationError listing every problem,
+// or nil.
+func (c *Config) Validate() error {
+	var ps problems
+	if c.Version != ConfigVersion {
+		ps.add("", "", "version", "must be %d, not %d", ConfigVersion, c.Version)
+	}
+	if c.CountryCode != "" && !ccPattern.MatchString(c.CountryCode) {
+		ps.add("", "", "country_code", "must be the country code's digits without + or 00 (e.g. 49), not %q", c.CountryCode)
+	}
+	if l := c.UI.Language; l != "" && l != "en" && l != "de" {
+		ps.add("ui", "", "language", `must be "en", "de" or empty (follow the system), not %q`, l)
+	}
+	c.Source.validate(&ps)
+	seen := map[string]bool{}
+	for i, q := range c.Queues {
+		path := fmt.Sprintf("queues[%d]", i)
+		switch {
+		case q.Name == "":
+			ps.add(path, "", "name", "is required")
+		case seen[q.Name]:
+			ps.add(path, "", "name", "%q is used by another queue", q.Name)
+		}
+		seen[q.Name] = true
+		if len(q.Numbers) == 0 && q.DisplayPrefix == "" && q.Header == "" {
+			ps.add(path, "", "numbers", "a queue needs numbers, display_prefix or header to recognise its calls")
+		}
+		for j, n := range q.Numbers {
+			if strings.TrimSpace(n) == "" {
+				ps.add(path, "", fmt.Sprintf("numbers[%d]", j), "is empty")
+			}
+		}
+		if q.Header != "" && !tokenPattern.MatchString(q.Header) {
+			ps.add(path, "", "header", "%q is not a valid header name", q.Header)
+		}
+	}
+	ids := map[string]bool{}
+	for i := range c.Hooks {
+		h := &c.Hooks[i]
+		path := fmt.Sprintf("hooks[%d]", i)
+		switch {
+		case h.ID == "":
+			ps.add(path, "", "id", "is required (letters, digits, - and _)")
+		case !ValidHookID(h.ID):
+			ps.add(path, h.ID, "id", "%q may contain only letters, digits, - and _", h.ID)
+		case ids[h.ID]:
+			ps.add(path, h.ID, "id", "%q is used by another hook", h.ID)
+		default:
+			path = "hooks[" + h.ID + "]"
+		}
+		ids[h.ID] = true
+		h.validate(&ps, path)
+	}
+	if len(ps.list) > 0 {
+		return &ValidationError{Problems: ps.list}
+	}
+	return nil
+}
+
+func (s *Source) validate(ps *problems) {
+	const path = "source"
+	switch s.Mode {
+	case "", SourceNone:
+	case SourceProxy:
+		p := s.Proxy
+		if p.Listen == "" {
+			ps.add("source.proxy", "", "listen", "is required in proxy mode (e.g. 127.0.0.1:5070)")
+		} else if _, port, err := net.SplitHostPort(p.Listen); err != nil || !validPort(port) {
+			ps.add("source.proxy", "", "listen", "%q must be host:port (e.g. 127.0.0.1:5070)", p.Listen)
+		}
+		if p.Upstream == "" {
+			ps.add("source.proxy", "", "upstream", "is required in proxy mode: your PBX (e.g. pbx.example.com:5060)")
+		} else if !validHostPort(p.Upstream) {
+			ps.add("source.proxy", "", "upstream", "%q must be host or host:port", p.Upstream)
+		}
+		validTransport(ps, "source.proxy", p.Transport)
+	case SourceDialog:
+		d := s.Dialog
+		if d.Server == "" {
+			ps.add("source.dialog", "", "server", "is required in dialog mode: your PBX (e.g. pbx.example.com:5060)")
+		} else if !validHostPort(d.Server) {
+			ps.add("source.dialog", "", "server", "%q must be host or host:port", d.Server)
+		}
+		validTransport(ps, "source.dialog", d.Transport)
+		if len(d.Watch) == 0 {
+			ps.add("source.dialog", "", "watch", "needs at least one extension to watch")
+		}
+		for i, w := range d.Watch {
+			if strings.TrimSpace(w) == "" || strings.ContainsAny(w, " \t\r\n@:") {
+				ps.add("source.dialog", "", fmt.Sprintf("watch[%d]", i), "%q must be an extension or user name", w)
+			}
+		}
+		if d.Expires != 0 && (d.Expires < 60 || d.Expires > 86400) {
+			ps.add("source.dialog", "", "expires", "must be between 60 and 86400 seconds, not %d", d.Expires)
+		}
+		if d.PasswordSecret != "" && !ValidSecretName(d.PasswordSecret) {
+			ps.add("source.dialog", "", "password_secret", "%q may contain only letters, digits, - and _", d.PasswordSecret)
+		}
+	default:
+		ps.add(path, "", "mode", "must be none, proxy or dialog, not %q", s.Mode)
+	}
+}
+
+func validTransport(ps *problems, path, t string) {
+	if t != "" && t != "udp" && t != "tcp" {
+		ps.add(path, "", "transport", "must be udp or tcp, not %q", t)
+	}
+}
+
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 0 && n <= 65535
+}
+
+// validHostPort accepts "host" and "host:port".
+func validHostPort(s string) bool {
+	if strings.ContainsAny(s, " /\t\r\n") {
+		return false
+	}
+	if host, port, err := net.SplitHostPort(s); err == nil {
+		return host != "" && validPort(port)
+	}
+	return !strings.Contains(s, ":") || (strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]"))
+}
+
+// reservedHeaders are set by the dispatcher; a hook setting them would
+// break signing or the request itself.
+var reservedHeaders = []string{"Host", "Content-Length", "Transfer-Encoding", "Connection", "Webhook-Id", "Webhook-Timestamp", "Webhook-Signature"}
+
+func (h *Hook) validate(ps *problems, path string) {
+	id := h.ID
+	if len(h.Triggers) == 0 {
+		ps.add(path, id, "triggers", "needs at least one trigger (e.g. incoming.answer)")
+	}
+	seen := map[call.Trigger]bool{}
+	for i, t := range h.Triggers {
+		switch {
+		case !t.Valid():
+			ps.add(path, id, fmt.Sprintf("triggers[%d]", i), "%q is not a trigger (known: %s)", t, triggerNames())
+		case seen[t]:
+			ps.add(path, id, fmt.Sprintf("triggers[%d]", i), "%q is listed twice", t)
+		}
+		seen[t] = true
+	}
+	switch h.Action {
+	case ActionGet, ActionPost, ActionBrowser:
+	default:
+		ps.add(path, id, "action", "must be get, post or browser, not %q", h.Action)
+	}
+	if h.URL == "" {
+		ps.add(path, id, "url", "is required")
+	} else if u, err := templates.ParseURL(h.URL); err != nil {
+		ps.add(path, id, "url", "%v", err)
+	} else if h.Action == ActionBrowser {
+		for _, r := range u.Template().Refs() {
+			if r.Name == "secret" {
+				ps.add(path, id, "url", "%s: a browser URL must not carry secrets (they would end up in the browser history)", r.Token())
+				break
+			}
+		}
+	}
+	if h.Action != ActionPost {
+		if h.Body != "" {
+			ps.add(path, id, "body", "only a post hook sends a body")
+		}
+		if h.ContentType != "" {
+			ps.add(path, id, "content_type", "only a post hook sends a body")
+		}
+	} else {
+		h.validateBody(ps, path)
+	}
+	if h.Action == ActionBrowser && len(h.Headers) > 0 {
+		ps.add(path, id, "headers", "a browser hook cannot send headers")
+	}
+	for _, name := range sortedKeys(anyMap(h.Headers)) {
+		field := "headers[" + strconv.Quote(name) + "]"
+		switch {
+		case !tokenPattern.MatchString(name):
+			ps.add(path, id, field, "%q is not a valid header name", name)
+			continue
+		case reserved(name):
+			ps.add(path, id, field, "%s is set by Callhook itself", name)
+			continue
+		}
+		v := h.Headers[name]
+		if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+			ps.add(path, id, field, "contains control characters")
+		} else if _, err := templates.Parse(v); err != nil {
+			ps.add(path, id, field, "%v", err)
+		}
+	}
+	if h.Timeout < 0 || time.Duration(h.Timeout) > MaxTimeout {
+		ps.add(path, id, "timeout", "must be positive and at most %s, not %s", MaxTimeout, time.Duration(h.Timeout))
+	}
+	if h.Retries != nil && (*h.Retries < 0 || *h.Retries > MaxRetries) {
+		ps.add(path, id, "retries", "must be 0 to %d, not %d", MaxRetries, *h.Retries)
+	}
+	if h.SigningSecret != "" && !ValidSecretName(h.SigningSecret) {
+		ps.add(path, id, "signing_secret", "%q may contain only letters, digits, - and _", h.SigningSecret)
+	}
+}
+
+func (h *Hook) validateBody(ps *problems, path string) {
+	if h.ContentType != "" {
+		if mt, _, err := mime.ParseMediaType(h.ContentType); err != nil || !strings.Contains(mt, "/") {
+			ps.add(path, h.ID, "content_type", "%q is not a media type (e.g. application/json)", h.ContentType)
+			return
+		}
+	}
+	if h.Body == "" {
+		return
+	}
+	if h.ContentType == "" {
+		ps.add(path, h.ID, "content_type", "is required with a body (e.g. application/json)")
+		return
+	}
+	if _, err := templates.ParseBody(h.Body, h.ContentType); err != nil {
+		ps.add(path, h.ID, "body", "%v", err)
+	}
+}
+
+func reserved(name string) bool {
+	for _, r := range reservedHeaders {
+		if strings.EqualFold(r, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func triggerNames() string {
+	var names []string
+	for _, t := range call.Triggers() {
+		names = append(names, string(t))
+	}
+	return strings.Join(names, ", ")
+}
+
+func anyMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k := range m {
+		out[k] = nil
+	}
+	return out
+}
+
+// Warnings lists what is valid but probably not meant: placeholders a
+// hook's triggers cannot fill, which render empty.
+func (c *Config) Warnings() []Problem {
+	var out []Problem
+	for i := range c.Hooks {
+		h := &c.Hooks[i]
+		path := "hooks[" + h.ID + "]"
+		if h.ID == "" {
+			path = fmt.Sprintf("hooks[%d]", i)
+		}
+		warn := func(field string, t *templates.Template) {
+			for _, w := range templates.Warnings(t, h.Triggers) {
+				out = append(out, Problem{Path: join(path, field), Hook: h.ID, Field: field, Message: w})
+			}
+		}
+		if u, err := templates.ParseURL(h.URL); err == nil {
+			warn("url", u.Template())
+		}
+		if h.Body != "" {
+			if b, err := templates.ParseBody(h.Body, h.ContentType); err == nil {
+				warn("body", b.Template())
+			}
+		}
+		for _, name := range sortedKeys(anyMap(h.Headers)) {
+			if t, err := templates.Parse(h.Headers[name]); err == nil {
+				warn("headers["+strconv.Quote(name)+"]", t)
+			}
+		}
+	}
+	return out
+}

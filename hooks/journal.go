@@ -1,0 +1,244 @@
+package hooks
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/callhook/callhook/call"
+)
+
+// JournalFile is the journal's file name inside the data directory.
+const JournalFile = "journal.db"
+
+// journalSchema is the schema version this build writes (PRAGMA
+// user_version); migrations[i] moves a journal from version i to i+1.
+var migrations = []string{`
+CREATE TABLE calls (
+	id            TEXT PRIMARY KEY,
+	direction     TEXT NOT NULL,
+	queue         TEXT NOT NULL DEFAULT '',
+	caller_number TEXT NOT NULL DEFAULT '',
+	caller_name   TEXT NOT NULL DEFAULT '',
+	callee_number TEXT NOT NULL DEFAULT '',
+	callee_name   TEXT NOT NULL DEFAULT '',
+	start_ms      INTEGER NOT NULL DEFAULT 0,
+	answer_ms     INTEGER NOT NULL DEFAULT 0,
+	end_ms        INTEGER NOT NULL DEFAULT 0,
+	outcome       TEXT NOT NULL DEFAULT '',
+	user_name     TEXT NOT NULL DEFAULT '',
+	updated_ms    INTEGER NOT NULL
+);
+CREATE INDEX calls_start ON calls (start_ms DESC);
+CREATE TABLE deliveries (
+	webhook_id      TEXT PRIMARY KEY,
+	call_id         TEXT NOT NULL,
+	hook_id         TEXT NOT NULL,
+	hook_name       TEXT NOT NULL DEFAULT '',
+	trigger_name    TEXT NOT NULL,
+	action          TEXT NOT NULL,
+	hook_json       TEXT NOT NULL,
+	call_json       TEXT NOT NULL,
+	country_code    TEXT NOT NULL DEFAULT '',
+	event_ms        INTEGER NOT NULL,
+	state           TEXT NOT NULL,
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+	status_code     INTEGER NOT NULL DEFAULT 0,
+	error           TEXT NOT NULL DEFAULT '',
+	latency_us      INTEGER NOT NULL DEFAULT 0,
+	created_ms      INTEGER NOT NULL,
+	updated_ms      INTEGER NOT NULL
+);
+CREATE INDEX deliveries_call ON deliveries (call_id);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_ms) WHERE state = 'pending';
+CREATE TABLE attempts (
+	id          INTEGER PRIMARY KEY,
+	delivery_id TEXT NOT NULL,
+	at_ms       INTEGER NOT NULL,
+	status_code INTEGER NOT NULL DEFAULT 0,
+	latency_us  INTEGER NOT NULL DEFAULT 0,
+	error       TEXT NOT NULL DEFAULT '',
+	response    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX attempts_delivery ON attempts (delivery_id);
+`}
+
+// ErrDeliveryNotFound is returned for a webhook id the journal does not hold.
+var ErrDeliveryNotFound = errors.New("delivery not found")
+
+// State is where a delivery stands.
+type State string
+
+// Delivery states. Only pending deliveries are ever attempted.
+const (
+	StatePending   State = "pending"
+	StateDelivered State = "delivered"
+	StateFailed    State = "failed"
+	// StateDropped is a delivery deliberately not made: a browser hook
+	// whose page this call already opened.
+	StateDropped State = "dropped"
+)
+
+// Journal is the SQLite file that records calls and deliveries, and is the
+// outbox: a delivery is written to it before it is attempted, so pending
+// ones survive a crash or restart.
+type Journal struct {
+	db   *sql.DB
+	path string
+	now  func() time.Time
+}
+
+// Open opens (creating it if need be) the journal in dir.
+func Open(dir string) (*Journal, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	path := filepath.Join(dir, JournalFile)
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open journal %s: %w", path, err)
+	}
+	// One connection serialises writers inside the process, so workers
+	// never meet SQLITE_BUSY; other processes (callhook history while
+	// callhook run) are covered by busy_timeout.
+	db.SetMaxOpenConns(1)
+	j := &Journal{db: db, path: path, now: time.Now}
+	if err := j.migrate(context.Background()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return j, nil
+}
+
+func (j *Journal) migrate(ctx context.Context) error {
+	var v int
+	if err := j.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("open journal %s: %w", j.path, err)
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("journal %s has schema %d, newer than this Callhook (%d): upgrade Callhook or move the file away", j.path, v, len(migrations))
+	}
+	for ; v < len(migrations); v++ {
+		tx, err := j.db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("migrate journal %s: %w", j.path, err)
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate journal %s to schema %d: %w", j.path, v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migrate journal %s to schema %d: %w", j.path, v+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migrate journal %s to schema %d: %w", j.path, v+1, err)
+		}
+	}
+	return nil
+}
+
+// Path returns the journal file's path.
+func (j *Journal) Path() string { return j.path }
+
+// Close closes the journal file.
+func (j *Journal) Close() error {
+	if err := j.db.Close(); err != nil {
+		return fmt.Errorf("close journal: %w", err)
+	}
+	return nil
+}
+
+// Prune deletes finished calls older than maxAge and all but the newest
+// maxCalls calls, with their deliveries and attempts. A call with a
+// pending delivery is never pruned: the outbox must not lose work. Zero
+// disables either limit.
+func (j *Journal) Prune(maxAge time.Duration, maxCalls int) error {
+	_, err := j.prune(context.Background(), maxAge, maxCalls)
+	return err
+}
+
+func (j *Journal) prune(ctx context.Context, maxAge time.Duration, maxCalls int) (int64, error) {
+	cutoff := int64(0)
+	if maxAge > 0 {
+		cutoff = ms(j.now().Add(-maxAge))
+	}
+	keep := int64(-1) // LIMIT -1: no limit
+	if maxCalls > 0 {
+		keep = int64(maxCalls)
+	}
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("prune journal: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `
+DELETE FROM calls
+WHERE (updated_ms < ? OR id NOT IN (SELECT id FROM calls ORDER BY start_ms DESC, updated_ms DESC LIMIT ?))
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.call_id = calls.id AND d.state = 'pending')`,
+		cutoff, keep)
+	if err != nil {
+		return 0, fmt.Errorf("prune calls: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if _, err := tx.ExecContext(ctx, `
+DELETE FROM deliveries
+WHERE state <> 'pending' AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = deliveries.call_id)`); err != nil {
+		return 0, fmt.Errorf("prune deliveries: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+DELETE FROM attempts
+WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = attempts.delivery_id)`); err != nil {
+		return 0, fmt.Errorf("prune attempts: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("prune journal: %w", err)
+	}
+	return n, nil
+}
+
+// ms and fromMS store times as Unix milliseconds, zero for the zero time.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v)
+}
+
+// callColumns is the column list CallEntry is scanned from.
+const callColumns = `id, direction, queue, caller_number, caller_name, callee_number,
+	callee_name, start_ms, answer_ms, end_ms, outcome, user_name, updated_ms`
+
+func scanCall(s interface{ Scan(...any) error }) (CallEntry, error) {
+	var e CallEntry
+	var dir, outcome string
+	var start, answer, end, updated int64
+	err := s.Scan(&e.Call.ID, &dir, &e.Call.Queue, &e.Call.Caller.Number, &e.Call.Caller.Name,
+		&e.Call.Callee.Number, &e.Call.Callee.Name, &start, &answer, &end, &outcome,
+		&e.Call.User, &updated)
+	e.Call.Direction = call.Direction(dir)
+	e.Call.Outcome = call.Outcome(outcome)
+	e.Call.Start, e.Call.Answer, e.Call.End = fromMS(start), fromMS(answer), fromMS(end)
+	e.Updated = fromMS(updated)
+	return e, err
+}

@@ -1,0 +1,271 @@
+package hooks
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/callhook/callhook/call"
+)
+
+// The outbox side of the journal: what the dispatcher writes. A delivery
+// row is inserted before it is attempted and carries everything an
+// attempt needs (the hook as configured then, the call snapshot), so a
+// restart resumes it without the config or the call still being around.
+
+// enqueued is one event to persist with the config it arrived under.
+type enqueued struct {
+	ev  call.Event
+	cfg *Config
+}
+
+// outboxRow is a delivery as an attempt needs it.
+type outboxRow struct {
+	id          string
+	hook        Hook
+	trigger     call.Trigger
+	call        call.Call
+	countryCode string
+	eventAt     time.Time
+	state       State
+	attempts    int
+}
+
+// attemptRecord is the outcome of one attempt to write to the journal.
+type attemptRecord struct {
+	at         time.Time
+	statusCode int
+	latency    time.Duration
+	err        string
+	response   string
+	state      State
+	next       time.Time // for a pending delivery: when to try again
+}
+
+// ingest records the calls of batch and inserts one pending delivery per
+// matching hook, in one transaction. It returns the ids of deliveries it
+// inserted: a trigger that already fired for a call and hook is ignored,
+// which is what makes each fire at most once, across restarts too.
+func (j *Journal) ingest(ctx context.Context, batch []enqueued) ([]string, error) {
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin ingest: %w", err)
+	}
+	defer tx.Rollback()
+	upsert, err := tx.PrepareContext(ctx, `INSERT INTO calls (`+callColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET direction = excluded.direction, queue = excluded.queue,
+			caller_number = excluded.caller_number, caller_name = excluded.caller_name,
+			callee_number = excluded.callee_number, callee_name = excluded.callee_name,
+			start_ms = excluded.start_ms, answer_ms = excluded.answer_ms, end_ms = excluded.end_ms,
+			outcome = excluded.outcome, user_name = excluded.user_name, updated_ms = excluded.updated_ms`)
+	if err != nil {
+		return nil, fmt.Errorf("prepare call upsert: %w", err)
+	}
+	defer upsert.Close()
+	insert, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO deliveries (
+			webhook_id, call_id, hook_id, hook_name, trigger_name, action, hook_json, call_json,
+			country_code, event_ms, state, next_attempt_ms, created_ms, updated_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`)
+	if err != nil {
+		return nil, fmt.Errorf("prepare delivery insert: %w", err)
+	}
+	defer insert.Close()
+
+	now := ms(j.now())
+	var ids []string
+	for _, e := range batch {
+		c := e.ev.Call
+		if _, err := upsert.ExecContext(ctx, c.ID, string(c.Direction), c.Queue, c.Caller.Number,
+			c.Caller.Name, c.Callee.Number, c.Callee.Name, ms(c.Start), ms(c.Answer), ms(c.End),
+			string(c.Outcome), c.User, now); err != nil {
+			return nil, fmt.Errorf("record call: %w", err)
+		}
+		hooks := matching(e.cfg, e.ev.Trigger)
+		if len(hooks) == 0 {
+			continue
+		}
+		callJSON, err := json.Marshal(c)
+		if err != nil {
+			return nil, fmt.Errorf("encode call snapshot: %w", err)
+		}
+		at := e.ev.At
+		if at.IsZero() {
+			at = j.now()
+		}
+		for _, h := range hooks {
+			hookJSON, err := json.Marshal(h)
+			if err != nil {
+				return nil, fmt.Errorf("encode hook %s snapshot: %w", h.ID, err)
+			}
+			id := WebhookID(c.ID, h.ID, e.ev.Trigger)
+			res, err := insert.ExecContext(ctx, id, c.ID, h.ID, h.Name, string(e.ev.Trigger),
+				h.Action, string(hookJSON), string(callJSON), e.cfg.CountryCode,
+				at.UnixMilli(), now, now, now)
+			if err != nil {
+				return nil, fmt.Errorf("enqueue delivery of hook %s: %w", h.ID, err)
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit ingest: %w", err)
+	}
+	return ids, nil
+}
+
+// matching returns the hooks of cfg that fire on t: the global switch
+// on, the hook enabled, t among its triggers.
+func matching(cfg *Config, t call.Trigger) []*Hook {
+	if cfg == nil || !cfg.Enabled {
+		return nil
+	}
+	var out []*Hook
+	for i := range cfg.Hooks {
+		h := &cfg.Hooks[i]
+		if !h.Enabled {
+			continue
+		}
+		for _, ht := range h.Triggers {
+			if ht == t {
+				out = append(out, h)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// load reads the delivery id for an attempt.
+func (j *Journal) load(ctx context.Context, id string) (outboxRow, error) {
+	var r outboxRow
+	var hookJSON, callJSON, trigger, state string
+	var eventMS int64
+	err := j.db.QueryRowContext(ctx, `SELECT webhook_id, hook_json, call_json, trigger_name,
+		country_code, event_ms, state, attempts FROM deliveries WHERE webhook_id = ?`, id).
+		Scan(&r.id, &hookJSON, &callJSON, &trigger, &r.countryCode, &eventMS, &state, &r.attempts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("load delivery %s: %w", id, ErrDeliveryNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("load delivery %s: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(hookJSON), &r.hook); err != nil {
+		return r, fmt.Errorf("decode hook snapshot of %s: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(callJSON), &r.call); err != nil {
+		return r, fmt.Errorf("decode call snapshot of %s: %w", id, err)
+	}
+	r.trigger, r.state, r.eventAt = call.Trigger(trigger), State(state), time.UnixMilli(eventMS)
+	return r, nil
+}
+
+// record writes one attempt and the delivery's new state.
+func (j *Journal) record(ctx context.Context, id string, a attemptRecord) error {
+	tx, err := j.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record attempt of %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO attempts
+		(delivery_id, at_ms, status_code, latency_us, error, response) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, ms(a.at), a.statusCode, a.latency.Microseconds(), a.err, a.response); err != nil {
+		return fmt.Errorf("record attempt of %s: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = ?, attempts = attempts + 1,
+		next_attempt_ms = ?, status_code = ?, error = ?, latency_us = ?, updated_ms = ?
+		WHERE webhook_id = ?`,
+		string(a.state), ms(a.next), a.statusCode, a.err, a.latency.Microseconds(), ms(a.at), id); err != nil {
+		return fmt.Errorf("update delivery %s: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record attempt of %s: %w", id, err)
+	}
+	return nil
+}
+
+// dueRow is a pending delivery and when it is due.
+type dueRow struct {
+	id  string
+	due time.Time
+}
+
+// pending returns up to limit pending deliveries, earliest due first.
+func (j *Journal) pending(ctx context.Context, limit int) ([]dueRow, error) {
+	rows, err := j.db.QueryContext(ctx, `SELECT webhook_id, next_attempt_ms FROM deliveries
+		WHERE state = 'pending' ORDER BY next_attempt_ms, created_ms LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	var out []dueRow
+	for rows.Next() {
+		var r dueRow
+		var due int64
+		if err := rows.Scan(&r.id, &due); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read outbox: %w", err)
+		}
+		r.due = time.UnixMilli(due)
+		out = append(out, r)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	return out, nil
+}
+
+// pendingCount counts the pending deliveries of a call.
+func (j *Journal) pendingCount(ctx context.Context, callID string) (int, error) {
+	var n int
+	err := j.db.QueryRowContext(ctx, `SELECT count(*) FROM deliveries
+		WHERE call_id = ? AND state = 'pending'`, callID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count pending deliveries of call: %w", err)
+	}
+	return n, nil
+}
+
+// browserOpened reports whether another browser delivery of the same call
+// and hook already opened its page.
+func (j *Journal) browserOpened(ctx context.Context, callID, hookID, exceptID string) (bool, error) {
+	var n int
+	err := j.db.QueryRowContext(ctx, `SELECT count(*) FROM deliveries
+		WHERE call_id = ? AND hook_id = ? AND action = ? AND state = 'delivered' AND webhook_id <> ?`,
+		callID, hookID, ActionBrowser, exceptID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("check browser deliveries of call: %w", err)
+	}
+	return n > 0, nil
+}
+
+// ErrNotResendable is returned by Resend for a delivery that is not failed.
+var ErrNotResendable = errors.New("only failed or dropped deliveries can be re-sent")
+
+// requeue makes a failed or dropped delivery pending again, due now, with
+// the same webhook id so the receiver can still deduplicate it.
+func (j *Journal) requeue(ctx context.Context, id string) error {
+	now := ms(j.now())
+	res, err := j.db.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', attempts = 0,
+		next_attempt_ms = ?, updated_ms = ? WHERE webhook_id = ? AND state IN ('failed', 'dropped')`,
+		now, now, id)
+	if err != nil {
+		return fmt.Errorf("re-send delivery %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	var state string
+	err = j.db.QueryRowContext(ctx, `SELECT state FROM deliveries WHERE webhook_id = ?`, id).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("re-send delivery %s: %w", id, ErrDeliveryNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("re-send delivery %s: %w", id, err)
+	}
+	return fmt.Errorf("re-send delivery %s: it is %s: %w", id, state, ErrNotResendable)
+}

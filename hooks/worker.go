@@ -1,0 +1,288 @@
+package hooks
+
+import (
+	"context"
+	"time"
+
+	"github.com/callhook/callhook/templates"
+)
+
+// The dispatcher's goroutines: ingest writes accepted events to the
+// outbox and hands new deliveries straight to the workers when there is
+// room; the scheduler feeds the workers everything else that is due
+// (retries, backlog, deliveries resumed after a restart); the workers
+// attempt deliveries and record the outcome.
+
+// ingestLoop writes accepted events to the journal until ctx ends, then
+// writes what is left.
+func (d *Dispatcher) ingestLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			for d.flush(context.Background()) {
+			}
+			return
+		case <-d.wake:
+		}
+		for d.flush(ctx) {
+		}
+	}
+}
+
+// flush writes one batch of accepted events to the outbox and offers the
+// new deliveries to the workers. It reports whether it wrote anything.
+func (d *Dispatcher) flush(ctx context.Context) bool {
+	d.mu.Lock()
+	n := min(len(d.queue), d.ingestSz)
+	if n == 0 {
+		d.mu.Unlock()
+		return false
+	}
+	batch := d.queue[:n:n]
+	d.queue = d.queue[n:]
+	if len(d.queue) == 0 {
+		d.queue = nil // let the backing array go
+	}
+	// Events are taken in order, so this is the sequence number of the
+	// batch's last one.
+	seq := d.received - uint64(len(d.queue))
+	d.mu.Unlock()
+
+	ids, err := d.j.ingest(ctx, batch)
+	for err != nil {
+		if ctx.Err() != nil {
+			ctx = context.Background() // shutting down: still must not lose them
+		}
+		d.log.Error("write call events to the journal; retrying", "events", len(batch), "err", err)
+		time.Sleep(time.Second)
+		ids, err = d.j.ingest(ctx, batch)
+	}
+	d.persisted.Store(seq)
+	d.changes.notify()
+	for i, id := range ids {
+		if !d.claim(id) {
+			continue
+		}
+		select {
+		case d.work <- id:
+		default:
+			// The workers are busy: the rest stay pending in the outbox
+			// and the scheduler feeds them as workers free up.
+			d.release(id)
+			if i < len(ids) {
+				signal(d.kick)
+			}
+			return true
+		}
+	}
+	return true
+}
+
+// scheduleLoop feeds due deliveries to the workers until ctx ends, and
+// prunes the journal at start and hourly.
+func (d *Dispatcher) scheduleLoop(ctx context.Context) {
+	d.prune()
+	prune := time.NewTicker(time.Hour)
+	defer prune.Stop()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		next, err := d.feedDue(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			d.log.Error("read the outbox", "err", err)
+			next = d.clock.Now().Add(time.Second)
+		}
+		var tc <-chan time.Time
+		if !next.IsZero() {
+			timer.Reset(max(0, next.Sub(d.clock.Now())))
+			tc = timer.C
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.kick:
+		case <-tc:
+		case <-prune.C:
+			d.prune()
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+	}
+}
+
+// feedDue hands every due pending delivery to the workers, waiting for
+// room as it goes, and returns when the next one is due (zero: none).
+func (d *Dispatcher) feedDue(ctx context.Context) (time.Time, error) {
+	const page = 64
+	for {
+		d.inflightMu.Lock()
+		limit := len(d.inflight) + page
+		d.inflightMu.Unlock()
+		rows, err := d.j.pending(ctx, limit)
+		if err != nil {
+			return time.Time{}, err
+		}
+		now, sent := d.clock.Now(), 0
+		for _, r := range rows {
+			if d.isInflight(r.id) {
+				continue
+			}
+			if r.due.After(now) {
+				return r.due, nil
+			}
+			if !d.claim(r.id) {
+				continue
+			}
+			select {
+			case d.work <- r.id:
+				sent++
+			case <-ctx.Done():
+				d.release(r.id)
+				return time.Time{}, ctx.Err()
+			}
+		}
+		if len(rows) < limit {
+			return time.Time{}, nil
+		}
+		if sent == 0 {
+			// A full page of deliveries already with the workers: look
+			// again shortly rather than spin.
+			return now.Add(10 * time.Millisecond), nil
+		}
+	}
+}
+
+func (d *Dispatcher) prune() {
+	if err := d.j.Prune(d.keepAge, d.keepMax); err != nil {
+		d.log.Error("prune the journal", "err", err)
+	}
+}
+
+func (d *Dispatcher) claim(id string) bool {
+	d.inflightMu.Lock()
+	defer d.inflightMu.Unlock()
+	if _, ok := d.inflight[id]; ok {
+		return false
+	}
+	d.inflight[id] = struct{}{}
+	return true
+}
+
+func (d *Dispatcher) release(id string) {
+	d.inflightMu.Lock()
+	delete(d.inflight, id)
+	d.inflightMu.Unlock()
+}
+
+func (d *Dispatcher) isInflight(id string) bool {
+	d.inflightMu.Lock()
+	defer d.inflightMu.Unlock()
+	_, ok := d.inflight[id]
+	return ok
+}
+
+// worker attempts deliveries until ctx ends; one it has started it
+// finishes.
+func (d *Dispatcher) worker(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case id := <-d.work:
+			if ctx.Err() == nil {
+				d.attempt(id)
+			}
+			d.release(id)
+		}
+	}
+}
+
+// attempt makes one attempt of delivery id and records it.
+func (d *Dispatcher) attempt(id string) {
+	ctx := d.hard
+	row, err := d.j.load(ctx, id)
+	if err != nil {
+		d.log.Error("load delivery", "delivery", id, "err", err)
+		return
+	}
+	if row.state != StatePending {
+		return
+	}
+	h := &row.hook
+	log := d.log.With("hook", h.ID)
+	data := templates.Data{Trigger: row.trigger, Call: row.call, CountryCode: row.countryCode, Now: row.eventAt}
+	now := d.clock.Now()
+	var out outcome
+	if h.Action == ActionBrowser {
+		// Held until the outcome is recorded, so a second browser
+		// delivery of this call and hook sees the first one's.
+		d.browserMu.Lock()
+		defer d.browserMu.Unlock()
+		opened, err := d.j.browserOpened(ctx, row.call.ID, h.ID, id)
+		switch {
+		case err != nil:
+			log.Error("check browser deliveries", "delivery", id, "err", err)
+			return
+		case opened:
+			out = outcome{dropped: true}
+		default:
+			out = openBrowser(d.opener, h, data)
+		}
+	} else {
+		data.Secret = d.secrets.Get
+		out = send(ctx, d.client, h, data, id, now, d.secrets)
+	}
+	if ctx.Err() != nil {
+		// Close ran out of time: the attempt was cut short, not failed.
+		// It stays pending, untouched, for the next start.
+		return
+	}
+	no := row.attempts + 1
+	state, next := d.decide(h, no, out, now)
+	rec := attemptRecord{at: now, statusCode: out.status, latency: out.latency,
+		response: out.response, state: state, next: next}
+	if out.err != nil {
+		rec.err = out.err.Error()
+	}
+	if err := d.j.record(ctx, id, rec); err != nil {
+		log.Error("record delivery attempt", "delivery", id, "err", err)
+		return
+	}
+	d.changes.notify()
+	if state == StatePending {
+		signal(d.kick)
+	}
+	d.results.publish(newResult(id, row.call.ID, h, row.trigger, no, state, now, next, out))
+	attrs := []any{"trigger", row.trigger, "delivery", id, "attempt", no, "state", state,
+		"status", out.status, "latency", out.latency}
+	switch state {
+	case StateDelivered, StateDropped:
+		log.Info("delivery", attrs...)
+	case StatePending:
+		log.Warn("delivery attempt failed; will retry", append(attrs, "err", rec.err, "next", next)...)
+	default:
+		log.Warn("delivery failed", append(attrs, "err", rec.err)...)
+	}
+}
+
+// decide turns an attempt's outcome into the delivery's state.
+func (d *Dispatcher) decide(h *Hook, attempt int, o outcome, now time.Time) (State, time.Time) {
+	switch {
+	case o.dropped:
+		return StateDropped, time.Time{}
+	case o.ok():
+		return StateDelivered, time.Time{}
+	case o.permanent, h.Action == ActionBrowser, !retryable(o.status):
+		return StateFailed, time.Time{}
+	case attempt > h.RetriesOrDefault():
+		return StateFailed, time.Time{}
+	}
+	return StatePending, now.Add(d.backoff.delay(attempt, o.retryAfter))
+}

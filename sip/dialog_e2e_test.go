@@ -1,0 +1,330 @@
+package sip
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"text/template"
+	"time"
+
+	"github.com/callhook/callhook/call"
+	"github.com/callhook/callhook/sip/internal/siptest"
+)
+
+// The dialog source against a real PBX: Kamailio 5.6 publishes its
+// dialogs to itself (pua_dialoginfo) and notifies Callhook's subscription
+// (presence_dialoginfo), while sipp plays the agent 1002 and the remote
+// parties. Kamailio needs ~40 ms of CPU per call for this: one call per
+// scenario keeps the suite light.
+
+const (
+	agent       = "1002"
+	agentSecret = "pw1002"
+)
+
+// dialogPBX is Kamailio run from testdata/kamailio/dialog.cfg. Unlike
+// siptest.StartKamailio it can be killed and started again on the same
+// port, and it prepares the db_text directory the presence modules open.
+type dialogPBX struct {
+	t    *testing.T
+	bin  siptest.Binaries
+	port int
+	dir  string
+	cfg  string
+
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	out  bytes.Buffer
+	done chan struct{}
+}
+
+func startDialogPBX(t *testing.T, bin siptest.Binaries) *dialogPBX {
+	t.Helper()
+	p := &dialogPBX{t: t, bin: bin, port: siptest.FreePort(t), dir: t.TempDir()}
+	db := filepath.Join(p.dir, "db")
+	if err := os.Mkdir(db, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := "/usr/share/kamailio/dbtext/kamailio"
+	for _, table := range []string{"version", "presentity", "active_watchers", "watchers", "xcap", "pua", "subscriber"} {
+		b, err := os.ReadFile(filepath.Join(src, table))
+		if err != nil {
+			// The schema files ship with Kamailio; without them the
+			// presence modules do not start, so this is a missing peer.
+			siptest.RequirePeers(t)
+			t.Skipf("kamailio db_text schema missing: %v", err)
+		}
+		if table == "subscriber" {
+			b = append(b, fmt.Sprintf("1:%s:127.0.0.1:%s:x:x\n", agent, agentSecret)...)
+		}
+		if err := os.WriteFile(filepath.Join(db, table), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tmpl, err := template.ParseFiles(filepath.Join(siptest.RepoRoot(t), "testdata", "kamailio", "dialog.cfg"))
+	if err != nil {
+		t.Fatalf("parse kamailio config: %v", err)
+	}
+	var cfg bytes.Buffer
+	if err := tmpl.Execute(&cfg, map[string]any{"Port": p.port, "ModulesDir": bin.ModulesDir, "DBDir": db, "Auth": true}); err != nil {
+		t.Fatalf("render kamailio config: %v", err)
+	}
+	p.cfg = filepath.Join(p.dir, "kamailio.cfg")
+	if err := os.WriteFile(p.cfg, cfg.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p.start()
+	t.Cleanup(func() {
+		p.kill()
+		if t.Failed() {
+			p.mu.Lock()
+			t.Logf("kamailio output:\n%s", p.out.String())
+			p.mu.Unlock()
+		}
+	})
+	return p
+}
+
+func (p *dialogPBX) addr() string { return siptest.Addr(p.port) }
+
+func (p *dialogPBX) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.Write(b)
+}
+
+func (p *dialogPBX) start() {
+	p.t.Helper()
+	cmd := exec.Command(p.bin.Kamailio, "-f", p.cfg, "-DD", "-E", "-m", "32", "-M", "8",
+		"-Y", p.dir, "-P", filepath.Join(p.dir, "kamailio.pid"), "-w", p.dir)
+	cmd.Stdout, cmd.Stderr = p, p
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		p.t.Fatalf("start kamailio: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	p.cmd, p.done = cmd, done
+	if err := p.ready(15 * time.Second); err != nil {
+		p.t.Fatalf("kamailio on %s not ready: %v", p.addr(), err)
+	}
+}
+
+// kill ends Kamailio the hard way, as a crash would: no NOTIFY tells the
+// subscribers their subscriptions are gone.
+func (p *dialogPBX) kill() {
+	if p.cmd == nil {
+		return
+	}
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	<-p.done
+	p.cmd = nil
+}
+
+// ready probes with OPTIONS until Kamailio answers.
+func (p *dialogPBX) ready(limit time.Duration) error {
+	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	dst, _ := net.ResolveUDPAddr("udp", p.addr())
+	buf := make([]byte, 4096)
+	for i := 0; ; i++ {
+		if i*200 > int(limit.Milliseconds()) {
+			return fmt.Errorf("no answer to OPTIONS in %v", limit)
+		}
+		select {
+		case <-p.done:
+			return fmt.Errorf("kamailio exited")
+		default:
+		}
+		msg := fmt.Sprintf("OPTIONS sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-probe-%d\r\n"+
+			"Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=probe\r\nTo: <sip:%s>\r\n"+
+			"Call-ID: probe-%d\r\nCSeq: %d OPTIONS\r\nContent-Length: 0\r\n\r\n",
+			p.addr(), conn.LocalAddr(), i, p.addr(), i, i+1)
+		conn.WriteTo([]byte(msg), dst)
+		conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+		if n, _, err := conn.ReadFrom(buf); err == nil && strings.HasPrefix(string(buf[:n]), "SIP/2.0 200") {
+			return nil
+		}
+	}
+}
+
+// dialogE2E is a running dialog source subscribed to the agent at pbx.
+type dialogE2E struct {
+	t   *testing.T
+	bin siptest.Binaries
+	pbx *dialogPBX
+	src *Dialog
+	rec *dialogRecorder
+
+	mu         sync.Mutex
+	statuses   []Status
+	subscribes int // how often the status turned subscribed
+}
+
+func startDialogE2E(t *testing.T, password string, expires time.Duration) *dialogE2E {
+	t.Helper()
+	bin := siptest.RequirePeers(t)
+	e := &dialogE2E{t: t, bin: bin, rec: &dialogRecorder{}}
+	e.pbx = startDialogPBX(t, bin)
+	tr := NewTracker("agent", nil, e.rec.handle)
+	logger := slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	src, err := NewDialog(DialogConfig{
+		Server: e.pbx.addr(), Domain: "127.0.0.1", Username: agent, Password: password,
+		Watch: []string{agent}, Expires: expires,
+	}, tr, WithDialogLogger(logger), WithDialogRetry(200*time.Millisecond, 2*time.Second), WithDialogStatus(e.onStatus))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.src = src
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- src.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("dialog source run: %v", err)
+		}
+	})
+	return e
+}
+
+func (e *dialogE2E) onStatus(s Status) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.statuses = append(e.statuses, s)
+	if s.State == StateSubscribed {
+		e.subscribes++
+	}
+}
+
+// waitSubscribed waits until the status has turned subscribed n times.
+func (e *dialogE2E) waitSubscribed(n int, limit time.Duration) {
+	e.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		e.mu.Lock()
+		got, last := e.subscribes, e.statuses
+		e.mu.Unlock()
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("not subscribed %d times within %v; statuses: %+v", n, limit, last)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// call runs one call through the PBX: the callee's sipp answers on its
+// own port (the request URI names it), the caller's sends via the PBX.
+func (e *dialogE2E) call(caller, callee, uac, uas string) {
+	e.t.Helper()
+	callee0 := siptest.StartSipp(e.t, e.bin, siptest.SippOptions{Scenario: uas, Args: []string{"-d", "300"}})
+	err := siptest.RunSipp(e.t, e.bin, siptest.SippOptions{
+		Scenario: uac, Service: callee, Remote: siptest.Addr(callee0.Port),
+		Keys: map[string]string{"caller": caller},
+		Args: []string{"-rsa", e.pbx.addr(), "-d", "500"},
+	})
+	if err != nil {
+		e.t.Fatalf("caller sipp: %v", err)
+	}
+	if err := callee0.Wait(); err != nil {
+		e.t.Fatalf("callee sipp: %v", err)
+	}
+}
+
+// expect waits for the wanted events, then a little longer to catch
+// duplicates, and compares.
+func (e *dialogE2E) expect(want string) []call.Event {
+	e.t.Helper()
+	n := strings.Count(want, "\n")
+	deadline := time.Now().Add(5 * time.Second)
+	for len(e.rec.snapshot()) < n && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	evs := e.rec.snapshot()
+	if got := dialogSummary(evs); got != want {
+		e.t.Fatalf("events:\n%s\nwant:\n%s", got, want)
+	}
+	return evs
+}
+
+type testLogWriter struct{ t *testing.T }
+
+func (w testLogWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(b), "\n"))
+	return len(b), nil
+}
+
+func TestDialogE2EIncomingAnswered(t *testing.T) {
+	e := startDialogE2E(t, agentSecret, time.Minute)
+	e.waitSubscribed(1, 10*time.Second)
+	e.call("1001", agent, "dialog_uac.xml", "dialog_uas.xml")
+	evs := e.expect("incoming.ring 1001>1002\nincoming.answer 1001>1002\nincoming.hangup 1001>1002 answered\n")
+	if id := evs[0].Call.ID; id == "" || strings.HasPrefix(id, "padi-") {
+		t.Errorf("call ID %q: want the SIP Call-ID from the call-id attribute", id)
+	}
+	if d := evs[2].Call.Duration(evs[2].At); d <= 0 {
+		t.Errorf("duration %v, want talk time", d)
+	}
+}
+
+func TestDialogE2EOutgoingAnswered(t *testing.T) {
+	e := startDialogE2E(t, agentSecret, time.Minute)
+	e.waitSubscribed(1, 10*time.Second)
+	e.call(agent, "1003", "dialog_uac.xml", "dialog_uas.xml")
+	e.expect("outgoing.start 1002>1003\noutgoing.answer 1002>1003\noutgoing.hangup 1002>1003 answered\n")
+}
+
+func TestDialogE2EIncomingMissed(t *testing.T) {
+	e := startDialogE2E(t, agentSecret, time.Minute)
+	e.waitSubscribed(1, 10*time.Second)
+	e.call("1001", agent, "dialog_uac_cancel.xml", "dialog_uas_cancel.xml")
+	e.expect("incoming.ring 1001>1002\nincoming.hangup 1001>1002 missed\nincoming.missed 1001>1002 missed\n")
+}
+
+// TestDialogE2EPBXRestart kills Kamailio, which forgets every subscription
+// it held in memory, and starts it again on the same port: the next
+// refresh fails, the source subscribes anew, and a call after that still
+// produces its events.
+func TestDialogE2EPBXRestart(t *testing.T) {
+	e := startDialogE2E(t, agentSecret, 10*time.Second)
+	e.waitSubscribed(1, 10*time.Second)
+	e.pbx.kill()
+	e.pbx.start()
+	e.waitSubscribed(2, 20*time.Second)
+	e.call("1001", agent, "dialog_uac.xml", "dialog_uas.xml")
+	e.expect("incoming.ring 1001>1002\nincoming.answer 1001>1002\nincoming.hangup 1001>1002 answered\n")
+}
+
+func TestDialogE2EWrongPassword(t *testing.T) {
+	e := startDialogE2E(t, "wrong", time.Minute)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s := e.src.Status()
+		if s.State == StateError {
+			// Kamailio challenges SUBSCRIBEs as a proxy: 407.
+			if !strings.Contains(s.Err, "SUBSCRIBE 1002: 407") || !strings.Contains(s.Err, "password") {
+				t.Fatalf("status error %q, want it to name the rejected SUBSCRIBE", s.Err)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no error status with a wrong password: %+v", s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,222 @@
+package sip
+
+import (
+	"sync"
+	"time"
+
+	"github.com/callhook/callhook/call"
+)
+
+// endedMemory is how long the mapper remembers a call it ended. Full
+// documents keep listing terminated dialogs for as long as the PBX keeps
+// their publication; remembering them stops a lingering dialog from
+// starting its call again.
+const endedMemory = 15 * time.Minute
+
+// dialogMapper turns the dialog-info documents of the watched entities
+// into tracker calls: trying, proceeding and early ring, confirmed
+// answers, terminated ends. It is safe for concurrent use; documents of
+// one entity must be applied in the order they arrived, and it drops the
+// ones that are older than what it has applied.
+type dialogMapper struct {
+	tr  *Tracker
+	now func() time.Time
+
+	mu       sync.Mutex
+	versions map[string]uint64 // entity -> version of the last applied document
+	calls    map[string]*mappedCall
+	ended    map[string]time.Time
+}
+
+// mappedCall is one call as seen in dialog-info: forked early dialogs with
+// the same call-id are one call, which ends when all of them are over.
+type mappedCall struct {
+	entity    string
+	dir       call.Direction
+	dialogs   map[string]string // dialog key -> state
+	early     bool
+	confirmed bool
+}
+
+func newDialogMapper(tr *Tracker, now func() time.Time) *dialogMapper {
+	if now == nil {
+		now = time.Now
+	}
+	return &dialogMapper{
+		tr: tr, now: now,
+		versions: map[string]uint64{},
+		calls:    map[string]*mappedCall{},
+		ended:    map[string]time.Time{},
+	}
+}
+
+// reset forgets the entity's document version: a new subscription starts
+// counting again (RFC 4235 section 4.1).
+func (m *dialogMapper) reset(entity string) {
+	m.mu.Lock()
+	delete(m.versions, entity)
+	m.mu.Unlock()
+}
+
+// applyResult says what apply did with a document.
+type applyResult int
+
+const (
+	applied applyResult = iota
+	// stale: the version is not newer than the last applied one, so the
+	// document arrived late (NOTIFYs are handled concurrently).
+	stale
+	// gap: a partial document that does not follow the last one; it is
+	// dropped and the subscriber should refresh for full state (RFC 4235
+	// section 4.1.2).
+	gap
+)
+
+// apply applies one document for entity (the URI subscribed to).
+func (m *dialogMapper) apply(entity string, doc DialogInfo) applyResult {
+	if doc.Empty() {
+		return applied
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	last, ok := m.versions[entity]
+	if ok && doc.Version <= last {
+		return stale
+	}
+	if doc.State == DocPartial && (!ok || doc.Version != last+1) {
+		return gap
+	}
+	m.versions[entity] = doc.Version
+	at := m.now()
+	m.sweepLocked(at)
+
+	listed := map[string]bool{}
+	for _, e := range doc.Dialogs {
+		key := e.CallKey()
+		if key == "" {
+			continue
+		}
+		listed[key] = true
+		m.dialogLocked(entity, key, e, at)
+	}
+	if doc.State == DocFull {
+		// A full document lists every dialog of the entity: a call it no
+		// longer mentions is over, without any detail on how.
+		for key, c := range m.calls {
+			if c.entity == entity && !listed[key] {
+				m.endLocked(key, c, DialogElem{State: DialogTerminated}, at)
+			}
+		}
+	}
+	return applied
+}
+
+func (m *dialogMapper) dialogLocked(entity, key string, e DialogElem, at time.Time) {
+	if _, ok := m.ended[key]; ok {
+		return
+	}
+	c := m.calls[key]
+	switch e.State {
+	case DialogTrying, DialogProceeding, DialogEarly, DialogConfirmed:
+		if c == nil {
+			c = &mappedCall{entity: entity, dir: direction(e), dialogs: map[string]string{}}
+			m.calls[key] = c
+			m.tr.Ring(observe(key, entity, e, at))
+		}
+		c.dialogs[e.Key()] = e.State
+		if e.State == DialogEarly {
+			c.early = true
+		}
+		if e.State == DialogConfirmed && !c.confirmed {
+			c.confirmed = true
+			m.tr.Answer(key, at)
+		}
+	case DialogTerminated:
+		if c == nil {
+			// Ended before we saw it, or before we subscribed: nothing
+			// rang, so nothing may hang up.
+			m.ended[key] = at
+			return
+		}
+		c.dialogs[e.Key()] = DialogTerminated
+		for _, st := range c.dialogs {
+			if st != DialogTerminated {
+				return
+			}
+		}
+		m.endLocked(key, c, e, at)
+	}
+}
+
+func (m *dialogMapper) endLocked(key string, c *mappedCall, last DialogElem, at time.Time) {
+	delete(m.calls, key)
+	m.ended[key] = at
+	m.tr.End(key, outcome(c, last), at)
+}
+
+func (m *dialogMapper) sweepLocked(now time.Time) {
+	for key, at := range m.ended {
+		if now.Sub(at) > endedMemory {
+			delete(m.ended, key)
+		}
+	}
+}
+
+// direction reads the dialog's direction from the watched entity's point
+// of view. Without the optional attribute the call is taken as incoming:
+// a ringing agent is what hooks most want to hear about.
+func direction(e DialogElem) call.Direction {
+	if e.Direction == DirInitiator {
+		return call.Out
+	}
+	return call.In
+}
+
+func observe(key, entity string, e DialogElem, at time.Time) Observation {
+	local := e.Local
+	if local.Number == "" {
+		local.Number = uriUser(entity)
+	}
+	o := Observation{ID: key, Direction: direction(e), At: at}
+	if o.Direction == call.Out {
+		o.Caller, o.Callee = local, e.Remote
+		return o
+	}
+	o.Caller, o.Callee = e.Remote, local
+	// The local target names the number the call reached the agent on,
+	// which queue rules may know (a hunt group's number).
+	for _, t := range []string{e.LocalTarget, uriUser(entity)} {
+		if t != "" && t != local.Number {
+			o.Targets = append(o.Targets, t)
+		}
+	}
+	return o
+}
+
+// outcome says how a call ended from the last dialog's terminated state.
+// RFC 4235 section 3.7.1 defines the events; PBXs rarely send them
+// (Kamailio never does), so the fallbacks matter most: an incoming call
+// never confirmed was missed, an outgoing one that rang was cancelled.
+func outcome(c *mappedCall, last DialogElem) call.Outcome {
+	switch {
+	case c.confirmed:
+		return call.Answered
+	case last.Code == 486 || last.Code == 600:
+		return call.Busy
+	case last.Event == "rejected" || last.Code == 603:
+		return call.Rejected
+	case last.Event == "replaced", last.Code == 200:
+		// A pickup replaces the ringing dialog; a CANCEL with cause 200
+		// says a parallel fork answered.
+		return call.AnsweredElsewhere
+	case c.dir == call.In:
+		return call.Missed
+	case last.Event == "cancelled":
+		return call.Cancelled
+	case last.Event == "timeout" || last.Event == "error" || last.Code >= 400:
+		return call.Failed
+	case c.early:
+		return call.Cancelled
+	}
+	return call.Failed
+}

@@ -1,0 +1,327 @@
+package sip
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emiago/sipgo"
+	sipmsg "github.com/emiago/sipgo/sip"
+)
+
+// Subscription errors; the status shows their wrapped text.
+var (
+	ErrSubscribeRejected = errors.New("subscribe rejected")
+	ErrSubscriptionEnded = errors.New("subscription ended")
+)
+
+// requestTimeout bounds one SUBSCRIBE transaction, well below the 32 s
+// a lost UDP transaction would otherwise take to time out.
+const requestTimeout = 8 * time.Second
+
+// subscription is one SUBSCRIBE dialog for one watched extension. A new
+// one (new Call-ID) is made for every re-subscribe.
+type subscription struct {
+	ext     string
+	aor     sipmsg.Uri // sip:EXT@domain, the entity
+	entity  string
+	callID  string
+	fromTag string
+
+	mu        sync.Mutex
+	cseq      uint32
+	remoteTag string
+
+	// ended receives the reason of a NOTIFY with Subscription-State
+	// terminated; refresh asks for an early refresh (lost partial state).
+	ended   chan string
+	refresh chan struct{}
+}
+
+func (d *Dialog) newSubscription(ext string) *subscription {
+	aor := sipmsg.Uri{Scheme: "sip", User: ext, Host: d.cfg.Domain}
+	if strings.HasPrefix(strings.ToLower(ext), "sip:") {
+		if err := sipmsg.ParseUri(ext, &aor); err != nil {
+			aor = sipmsg.Uri{Scheme: "sip", User: ext, Host: d.cfg.Domain}
+		}
+	}
+	return &subscription{
+		ext: ext, aor: aor, entity: "sip:" + aor.User + "@" + aor.Host,
+		callID: sipmsg.GenerateTagN(24) + "@callhook", fromTag: sipmsg.GenerateTagN(16),
+		cseq:  1,
+		ended: make(chan string, 1), refresh: make(chan struct{}, 1),
+	}
+}
+
+// keep holds a subscription for ext until ctx ends, re-subscribing with
+// backoff after every failure.
+func (d *Dialog) keep(ctx context.Context, ext string) {
+	log := d.log.With("ext", ext)
+	for attempt := 0; ; attempt++ {
+		sub := d.newSubscription(ext)
+		d.register(sub)
+		d.mapper.reset(sub.entity)
+		granted, err := d.subscribe(ctx, sub, d.cfg.Expires)
+		if err == nil {
+			attempt = 0
+			d.setExt(ext, extState{subscribed: true})
+			log.Info("subscribed", "expires", granted)
+			err = d.hold(ctx, sub, granted)
+		}
+		d.unregister(sub)
+		if ctx.Err() != nil {
+			d.setExt(ext, extState{})
+			return
+		}
+		st := extState{}
+		if !errors.Is(err, ErrSubscriptionEnded) || attempt > 0 {
+			st.err = err.Error()
+		}
+		d.setExt(ext, st)
+		delay := backoff(attempt, d.minRetry, d.maxRetry)
+		log.Warn("subscription lost, re-subscribing", "err", err, "in", delay)
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			d.setExt(ext, extState{})
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// backoff is the delay before retry attempt n: doubling from lo up to hi,
+// with up to 25% jitter so that many clients do not retry in step after
+// a PBX restart.
+func backoff(n int, lo, hi time.Duration) time.Duration {
+	d := lo
+	for i := 0; i < n && d < hi; i++ {
+		d *= 2
+	}
+	d = min(d, hi)
+	return d - time.Duration(rand.Int64N(int64(d)/4+1))
+}
+
+// hold refreshes sub at 80% of each granted lifetime. It returns when a
+// refresh fails, the PBX ends the subscription, or ctx ends (after
+// unsubscribing).
+func (d *Dialog) hold(ctx context.Context, sub *subscription, granted time.Duration) error {
+	for {
+		t := time.NewTimer(granted * 8 / 10)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			defer cancel()
+			if _, err := d.subscribe(uctx, sub, 0); err != nil {
+				d.log.Debug("unsubscribe", "ext", sub.ext, "err", err)
+			}
+			return ctx.Err()
+		case reason := <-sub.ended:
+			t.Stop()
+			return fmt.Errorf("SUBSCRIBE %s: %w by the PBX (%s)", sub.ext, ErrSubscriptionEnded, reason)
+		case <-sub.refresh:
+			t.Stop()
+		case <-t.C:
+		}
+		g, err := d.subscribe(ctx, sub, d.cfg.Expires)
+		if err != nil {
+			// A PBX that restarted answers the refresh with 481; one that
+			// is down does not answer at all. Both need a new subscription.
+			return err
+		}
+		granted = g
+	}
+}
+
+// subscribe sends one SUBSCRIBE (initial, refresh, or with expires 0 the
+// unsubscribe) and returns the lifetime the PBX granted.
+func (d *Dialog) subscribe(ctx context.Context, sub *subscription, expires time.Duration) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	for range 2 { // a second round after 423 Interval Too Brief
+		req := d.subscribeRequest(sub, expires)
+		res, err := d.client.Do(ctx, req)
+		if err == nil && (res.StatusCode == 401 || res.StatusCode == 407) && d.cfg.Password != "" {
+			res, err = d.client.DoDigestAuth(ctx, req, res, sipgo.DigestAuth{Username: d.cfg.Username, Password: d.cfg.Password})
+		}
+		if cs := req.CSeq(); cs != nil {
+			sub.mu.Lock()
+			sub.cseq = max(sub.cseq, cs.SeqNo+1)
+			sub.mu.Unlock()
+		}
+		if err != nil {
+			return 0, fmt.Errorf("SUBSCRIBE %s: no answer from %s: %w", sub.ext, d.server, err)
+		}
+		if res.StatusCode == 423 && expires > 0 {
+			if h := res.GetHeader("Min-Expires"); h != nil {
+				if n, err := strconv.Atoi(strings.TrimSpace(h.Value())); err == nil && n > 0 {
+					expires = time.Duration(n) * time.Second
+					continue
+				}
+			}
+		}
+		if !res.IsSuccess() {
+			return 0, fmt.Errorf("SUBSCRIBE %s: %d %s%s: %w", sub.ext, res.StatusCode, res.Reason, d.hint(res.StatusCode), ErrSubscribeRejected)
+		}
+		sub.mu.Lock()
+		if tag, ok := res.To().Params.Get("tag"); ok && sub.remoteTag == "" {
+			sub.remoteTag = tag
+		}
+		sub.mu.Unlock()
+		return grantedExpires(res, expires), nil
+	}
+	return 0, fmt.Errorf("SUBSCRIBE %s: lifetime refused twice: %w", sub.ext, ErrSubscribeRejected)
+}
+
+// hint tells the user what to fix for a refusal caused by the config.
+func (d *Dialog) hint(code int) string {
+	switch {
+	case (code == 401 || code == 407) && d.cfg.Password == "":
+		return " (the PBX wants a password: set source.dialog.password_secret)"
+	case code == 401 || code == 407:
+		return " (check source.dialog.username and the password secret)"
+	case code == 403:
+		return " (the PBX does not let " + d.cfg.Username + " watch this extension)"
+	case code == 404:
+		return " (no such extension at the PBX: check source.dialog.watch and domain)"
+	case code == 489:
+		return " (the PBX does not offer the dialog event package)"
+	}
+	return ""
+}
+
+func grantedExpires(res *sipmsg.Response, asked time.Duration) time.Duration {
+	if h := res.GetHeader("Expires"); h != nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(h.Value())); err == nil && n > 0 {
+			return time.Duration(n) * time.Second
+		}
+	}
+	return asked
+}
+
+// subscribeRequest builds the next SUBSCRIBE of sub. In-dialog requests
+// still go to the configured server rather than the PBX's Contact: the
+// PBX is the only peer, and its Contact may name an address we cannot
+// reach (behind NAT, or a host name only it resolves).
+func (d *Dialog) subscribeRequest(sub *subscription, expires time.Duration) *sipmsg.Request {
+	sub.mu.Lock()
+	cseq, remoteTag := sub.cseq, sub.remoteTag
+	sub.cseq++
+	sub.mu.Unlock()
+
+	req := sipmsg.NewRequest(sipmsg.SUBSCRIBE, sub.aor)
+	req.SetTransport(strings.ToUpper(d.network))
+	req.SetDestination(d.server)
+	from := &sipmsg.FromHeader{Address: sipmsg.Uri{Scheme: "sip", User: d.cfg.Username, Host: d.cfg.Domain}}
+	from.Params.Add("tag", sub.fromTag)
+	to := &sipmsg.ToHeader{Address: sub.aor}
+	if remoteTag != "" {
+		to.Params.Add("tag", remoteTag)
+	}
+	callID := sipmsg.CallIDHeader(sub.callID)
+	req.AppendHeader(from)
+	req.AppendHeader(to)
+	req.AppendHeader(&callID)
+	req.AppendHeader(&sipmsg.CSeqHeader{SeqNo: cseq, MethodName: sipmsg.SUBSCRIBE})
+	req.AppendHeader(d.contact.Clone())
+	req.AppendHeader(sipmsg.NewHeader("Event", "dialog"))
+	req.AppendHeader(sipmsg.NewHeader("Accept", DialogInfoType))
+	exp := sipmsg.ExpiresHeader(uint32(expires / time.Second))
+	req.AppendHeader(&exp)
+	req.AppendHeader(sipmsg.NewHeader("User-Agent", "callhook"))
+	req.SetBody(nil)
+	return req
+}
+
+// onNotify answers every NOTIFY and applies its document. A NOTIFY for a
+// subscription we do not hold (one from before a restart of ours) gets
+// 481, which tells the PBX to drop that subscription (RFC 6665 section
+// 4.1.3) instead of notifying it until it expires.
+func (d *Dialog) onNotify(req *sipmsg.Request, tx sipmsg.ServerTransaction) {
+	var sub *subscription
+	if id := req.CallID(); id != nil {
+		sub = d.lookup(id.Value())
+	}
+	if ev := req.GetHeader("Event"); sub == nil || ev == nil || !isDialogEvent(ev.Value()) {
+		d.respond(tx, req, 481, "Subscription Does Not Exist")
+		return
+	}
+	d.respond(tx, req, 200, "OK")
+
+	sub.mu.Lock()
+	if tag, ok := req.From().Params.Get("tag"); ok && sub.remoteTag == "" {
+		// RFC 6665 lets the first NOTIFY overtake the 200 to the SUBSCRIBE.
+		sub.remoteTag = tag
+	}
+	sub.mu.Unlock()
+
+	state, reason := subscriptionState(req)
+	if body := req.Body(); len(body) > 0 {
+		d.apply(sub, body)
+	}
+	if state == "terminated" {
+		select {
+		case sub.ended <- reason:
+		default:
+		}
+	}
+}
+
+// apply feeds one NOTIFY body to the mapper.
+func (d *Dialog) apply(sub *subscription, body []byte) {
+	info, err := ParseDialogInfo(body)
+	if err != nil {
+		d.log.Warn("bad dialog-info in NOTIFY", "ext", sub.ext, "err", err)
+		return
+	}
+	switch d.mapper.apply(sub.entity, info) {
+	case stale:
+		d.log.Debug("stale dialog-info dropped", "ext", sub.ext, "version", info.Version)
+	case gap:
+		// A partial document after a lost one: refresh for full state.
+		select {
+		case sub.refresh <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (d *Dialog) respond(tx sipmsg.ServerTransaction, req *sipmsg.Request, code int, reason string) {
+	if err := tx.Respond(sipmsg.NewResponseFromRequest(req, code, reason, nil)); err != nil {
+		d.log.Debug("answer NOTIFY", "code", code, "err", err)
+	}
+}
+
+// isDialogEvent matches the Event header "dialog", parameters ignored.
+func isDialogEvent(v string) bool {
+	pkg, _, _ := strings.Cut(v, ";")
+	return strings.EqualFold(strings.TrimSpace(pkg), "dialog")
+}
+
+// subscriptionState returns the Subscription-State value ("active",
+// "pending", "terminated") and its reason parameter.
+func subscriptionState(req *sipmsg.Request) (state, reason string) {
+	h := req.GetHeader("Subscription-State")
+	if h == nil {
+		return "", ""
+	}
+	parts := strings.Split(h.Value(), ";")
+	state = strings.ToLower(strings.TrimSpace(parts[0]))
+	for _, p := range parts[1:] {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		if strings.EqualFold(k, "reason") {
+			reason = strings.TrimSpace(v)
+		}
+	}
+	if reason == "" {
+		reason = "no reason given"
+	}
+	return state, reason
+}

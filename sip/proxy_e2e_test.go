@@ -1,0 +1,226 @@
+package sip
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/callhook/callhook/call"
+	"github.com/callhook/callhook/sip/internal/siptest"
+)
+
+// End-to-end tests of the proxy source against real peers: Kamailio as
+// the PBX (registrar, record-routing, forking proxy) and sipp as the
+// softphone behind Callhook and as the remote party. Each test starts its
+// own Kamailio, so registrations never leak between tests.
+
+// recorder is a tracker handler that keeps every event.
+type recorder struct {
+	mu     sync.Mutex
+	events []call.Event
+}
+
+func (r *recorder) handle(ev call.Event) {
+	r.mu.Lock()
+	r.events = append(r.events, ev)
+	r.mu.Unlock()
+}
+
+func (r *recorder) snapshot() []call.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]call.Event(nil), r.events...)
+}
+
+// settle waits until n events arrived, then a little longer so that a
+// duplicate would show.
+func (r *recorder) settle(t *testing.T, n int) []call.Event {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(r.snapshot()) < n && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(400 * time.Millisecond)
+	return r.snapshot()
+}
+
+type e2e struct {
+	t     *testing.T
+	bin   siptest.Binaries
+	kam   *siptest.Kamailio
+	proxy *Proxy
+	rec   *recorder
+}
+
+type e2eOptions struct {
+	upstreamTransport string
+	queues            []QueueRule
+}
+
+func startE2E(t *testing.T, o e2eOptions) *e2e {
+	t.Helper()
+	bin := siptest.RequirePeers(t)
+	root := siptest.RepoRoot(t)
+	kam := siptest.StartKamailio(t, bin, filepath.Join(root, "testdata", "kamailio", "proxy.cfg"))
+	rec := &recorder{}
+	tr := NewTracker("agent", o.queues, rec.handle)
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	p, err := NewProxy(ProxyConfig{
+		Listen: siptest.Addr(siptest.FreePort(t)), Upstream: kam.Addr(), Transport: o.upstreamTransport,
+	}, tr, WithProxyLogger(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("proxy run: %v", err)
+		}
+	})
+	deadline := time.Now().Add(5 * time.Second)
+	for p.Status().State != StateListening {
+		if time.Now().After(deadline) {
+			t.Fatalf("proxy not listening: %+v", p.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return &e2e{t: t, bin: bin, kam: kam, proxy: p, rec: rec}
+}
+
+// testWriter sends log lines to t.Log while the test runs.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(b), "\n"))
+	return len(b), nil
+}
+
+// registerPhone registers user through Callhook from a fresh port and
+// returns that port, where the softphone then answers.
+func (e *e2e) registerPhone(user string) int {
+	e.t.Helper()
+	port := siptest.FreePort(e.t)
+	if err := siptest.RunSipp(e.t, e.bin, siptest.SippOptions{
+		Scenario: "register.xml", Port: port, Remote: e.proxy.Addr(), Service: user,
+		Args: []string{"-au", user, "-ap", "secret"},
+	}); err != nil {
+		e.t.Fatalf("register %s through callhook: %v", user, err)
+	}
+	return port
+}
+
+// registerDirect registers user straight at Kamailio (a remote party or a
+// second phone of the agent) and returns the port to answer on.
+func (e *e2e) registerDirect(user string) int {
+	e.t.Helper()
+	port := siptest.FreePort(e.t)
+	if err := siptest.RunSipp(e.t, e.bin, siptest.SippOptions{
+		Scenario: "register.xml", Port: port, Remote: e.kam.Addr(), Service: user,
+		Args: []string{"-au", user, "-ap", "secret"},
+	}); err != nil {
+		e.t.Fatalf("register %s at kamailio: %v", user, err)
+	}
+	return port
+}
+
+// want is one expected event.
+type want struct {
+	trigger call.Trigger
+	outcome call.Outcome // checked on hangup and missed
+}
+
+func checkEvents(t *testing.T, got []call.Event, caller, callee, queue string, wants ...want) {
+	t.Helper()
+	var names []string
+	for _, ev := range got {
+		names = append(names, fmt.Sprintf("%s(%s)", ev.Trigger, ev.Call.Outcome))
+	}
+	if len(got) != len(wants) {
+		t.Fatalf("got %d events %v, want %d", len(got), names, len(wants))
+	}
+	id := got[0].Call.ID
+	for i, w := range wants {
+		ev := got[i]
+		if ev.Trigger != w.trigger {
+			t.Errorf("event %d: trigger %s, want %s (all: %v)", i, ev.Trigger, w.trigger, names)
+		}
+		if ev.Call.ID != id || id == "" {
+			t.Errorf("event %d: call id %q, want %q for every event", i, ev.Call.ID, id)
+		}
+		if ev.Call.Caller.Number != caller || ev.Call.Callee.Number != callee {
+			t.Errorf("event %d: caller %q callee %q, want %q %q", i, ev.Call.Caller.Number, ev.Call.Callee.Number, caller, callee)
+		}
+		if ev.Call.Queue != queue {
+			t.Errorf("event %d: queue %q, want %q", i, ev.Call.Queue, queue)
+		}
+		ph := w.trigger.Phase()
+		if (ph == call.PhaseHangup || ph == call.PhaseMissed) && ev.Call.Outcome != w.outcome {
+			t.Errorf("event %d %s: outcome %q, want %q", i, ev.Trigger, ev.Call.Outcome, w.outcome)
+		}
+		if ph == call.PhaseHangup {
+			d := ev.Call.Duration(ev.At)
+			if w.outcome == call.Answered && d <= 0 {
+				t.Errorf("event %d %s: duration %v, want > 0 for an answered call", i, ev.Trigger, d)
+			}
+			if w.outcome != call.Answered && d != 0 {
+				t.Errorf("event %d %s: duration %v, want 0 for an unanswered call", i, ev.Trigger, d)
+			}
+		}
+	}
+}
+
+func waitAll(t *testing.T, runs ...*siptest.Sipp) {
+	t.Helper()
+	for _, r := range runs {
+		if err := r.Wait(); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestProxyE2EIncomingAnswered(t *testing.T) {
+	e := startE2E(t, e2eOptions{})
+	port := e.registerPhone("1001")
+	if st := e.proxy.Status(); st.State != StateRegistered || st.Registered != 1 {
+		t.Errorf("status after register: %+v, want registered with 1 contact", st)
+	}
+	phone := siptest.StartSipp(t, e.bin, siptest.SippOptions{Scenario: "uas.xml", Port: port})
+	remote := siptest.StartSipp(t, e.bin, siptest.SippOptions{
+		Scenario: "uac.xml", Remote: e.kam.Addr(), Service: "1001",
+		Keys: map[string]string{"caller": "3001", "caller_name": "Remote Party"},
+	})
+	waitAll(t, remote, phone)
+	got := e.rec.settle(t, 3)
+	checkEvents(t, got, "3001", "1001", "",
+		want{trigger: call.IncomingRing}, want{trigger: call.IncomingAnswer},
+		want{trigger: call.IncomingHangup, outcome: call.Answered})
+	if got[0].Call.Caller.Name != "Remote Party" {
+		t.Errorf("caller name %q, want %q", got[0].Call.Caller.Name, "Remote Party")
+	}
+	if v, _ := got[0].Call.Header("X-Ticket"); v != "T-1" {
+		t.Errorf("header x-ticket %q, want T-1 (headers %v)", v, got[0].Call.Headers)
+	}
+}
+
+func TestProxyE2EOutgoingAnswered(t *testing.T) {
+	e := startE2E(t, e2eOptions{})
+	port := e.registerDirect("2001")
+	remote := siptest.StartSipp(t, e.bin, siptest.SippOptions{Scenario: "uas.xml", Port: port})
+	phone := siptest.StartSipp(t, e.bin, siptest.SippOptions{
+		Scenario: "uac.xml", Remote: e.proxy.Addr(), Service: "2001",
+		Keys: map[string]string{"caller": "1001", "caller_name": "Agent"},
+	})
+	waitAll(t, phone, remote)
+	checkEvents(t, e.rec.settle(t, 3), "1001", "2001", "",
+		want{trigger: call.OutgoingStart}, want{trigger: call.OutgoingAnswer},
+		want{trigger: call.OutgoingHangup, outcome: call.Answered})
+}

@@ -1,0 +1,208 @@
+package sip
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	sipmsg "github.com/emiago/sipgo/sip"
+)
+
+// The PBX must send a softphone's incoming calls through Callhook, so a
+// REGISTER leaves with each Contact replaced by one pointing at the proxy
+// and carrying a token; the token maps back to the softphone's real
+// contact and to the flow (transport and source address) it registered
+// from. This works with any registrar, unlike Path (RFC 3327).
+//
+// A binding counts once the registrar's 2xx lists it, and lapses with the
+// expiry the registrar granted.
+
+// pendingTTL is how long an unconfirmed binding is kept: the REGISTER may
+// be challenged and re-sent, or the softphone may give up.
+const pendingTTL = 2 * time.Minute
+
+type binding struct {
+	token   string
+	aor     string
+	contact sipmsg.Uri
+	flow    flow
+	created time.Time
+	expires time.Time // zero until the registrar confirms
+}
+
+type registry struct {
+	mu      sync.Mutex
+	now     func() time.Time
+	byToken map[string]*binding
+}
+
+func newRegistry() *registry {
+	return &registry{now: time.Now, byToken: map[string]*binding{}}
+}
+
+// rewriteRegister replaces the Contacts of a REGISTER from src with
+// contacts at the proxy, remembering each binding as pending.
+func (r *registry) rewriteRegister(req *sipmsg.Request, src flow, contactFor func(user, token string) sipmsg.Uri) {
+	aor := aorOf(&req.To().Address)
+	now := r.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, h := range req.GetHeaders("Contact") {
+		c, ok := h.(*sipmsg.ContactHeader)
+		if !ok || c.Address.Wildcard {
+			continue
+		}
+		tok := bindingToken(aor, &c.Address)
+		b, ok := r.byToken[tok]
+		if !ok {
+			b = &binding{token: tok, aor: aor, created: now}
+			r.byToken[tok] = b
+		}
+		b.contact = *c.Address.Clone()
+		b.flow = src
+		user := c.Address.User
+		if user == "" {
+			user = req.To().Address.User
+		}
+		c.Address = contactFor(user, tok)
+	}
+}
+
+// confirm applies a registrar's 2xx: bindings of the AOR it lists are
+// active until their expiry, the others of that AOR are gone. It puts
+// the softphone's own contacts back, so the softphone finds itself.
+func (r *registry) confirm(res *sipmsg.Response) {
+	to := res.To()
+	if to == nil {
+		return
+	}
+	aor := aorOf(&to.Address)
+	now := r.now()
+	defExp := -1
+	if h := res.GetHeader("Expires"); h != nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(h.Value())); err == nil {
+			defExp = n
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	listed := map[string]bool{}
+	for _, h := range res.GetHeaders("Contact") {
+		c, ok := h.(*sipmsg.ContactHeader)
+		if !ok {
+			continue
+		}
+		tok, ok := c.Address.UriParams.Get(tokenParam)
+		if !ok {
+			continue
+		}
+		b := r.byToken[tok]
+		if b == nil {
+			continue
+		}
+		exp := defExp
+		if v, ok := c.Params.Get("expires"); ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				exp = n
+			}
+		}
+		if exp < 0 {
+			exp = 3600
+		}
+		c.Address = *b.contact.Clone()
+		if exp == 0 {
+			delete(r.byToken, tok)
+			continue
+		}
+		listed[tok] = true
+		b.expires = now.Add(time.Duration(exp) * time.Second)
+	}
+	for tok, b := range r.byToken {
+		if b.aor == aor && !listed[tok] && !b.expires.IsZero() {
+			delete(r.byToken, tok)
+		}
+	}
+}
+
+// lookup returns the active or pending binding of a token. A pending one
+// serves too: the registrar may route a call before its 2xx reaches us.
+func (r *registry) lookup(tok string) *binding {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b := r.byToken[tok]
+	if b == nil {
+		return nil
+	}
+	cp := *b
+	return &cp
+}
+
+// byContact returns the binding whose real contact is u.
+func (r *registry) byContact(u *sipmsg.Uri) *binding {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, b := range r.byToken {
+		if strings.EqualFold(b.contact.Host, u.Host) && b.contact.Port == u.Port && b.contact.User == u.User {
+			cp := *b
+			return &cp
+		}
+	}
+	return nil
+}
+
+// hasHost reports whether a softphone registered from or at host.
+func (r *registry) hasHost(host string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, b := range r.byToken {
+		if hostOf(b.flow.addr) == host {
+			return true
+		}
+	}
+	return false
+}
+
+// count returns the active bindings.
+func (r *registry) count(now time.Time) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, b := range r.byToken {
+		if !b.expires.IsZero() && now.Before(b.expires) {
+			n++
+		}
+	}
+	return n
+}
+
+// expire drops lapsed and stale pending bindings; it reports whether the
+// active count may have changed.
+func (r *registry) expire(now time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	changed := false
+	for tok, b := range r.byToken {
+		switch {
+		case !b.expires.IsZero() && !now.Before(b.expires):
+			delete(r.byToken, tok)
+			changed = true
+		case b.expires.IsZero() && now.Sub(b.created) > pendingTTL:
+			delete(r.byToken, tok)
+		}
+	}
+	return changed
+}
+
+// bindingToken names a binding by what identifies it to a registrar: the
+// AOR and the contact's user, host and port.
+func bindingToken(aor string, contact *sipmsg.Uri) string {
+	sum := sha256.Sum256([]byte(aor + "\x00" + contact.User + "@" + strings.ToLower(contact.Host) + ":" + strconv.Itoa(contact.Port)))
+	return hex.EncodeToString(sum[:8])
+}
+
+func aorOf(u *sipmsg.Uri) string {
+	return u.User + "@" + strings.ToLower(u.Host)
+}

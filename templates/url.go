@@ -1,0 +1,160 @@
+package templates
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// urlPart is the URL component a placeholder stands in.
+type urlPart int
+
+const (
+	inScheme urlPart = iota
+	inAuthority
+	inUserinfo
+	inPath
+	inQuery
+	inFragment
+)
+
+// URL is a parsed URL template: scheme and host are literal text.
+type URL struct {
+	t      *Template
+	scheme string
+	host   string
+	where  []urlPart // per part of t
+}
+
+// ParseURL parses a URL template. A placeholder in the scheme or host is an
+// error, as is a scheme other than http/https or a missing host.
+func ParseURL(src string) (*URL, error) {
+	t, err := Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.Contains(src, "://") {
+		return nil, errAt(0, "", "URL needs a scheme and host: https://host/...")
+	}
+	u := &URL{t: t, where: make([]urlPart, len(t.parts))}
+	state := inScheme
+	var scheme, authority strings.Builder
+	var pending []int // placeholders in the authority not yet followed by "@"
+	endAuthority := func() error {
+		for _, i := range pending {
+			p := t.parts[i]
+			return errAt(p.off, p.ref.Token(), "placeholders are not allowed in the URL's host")
+		}
+		return nil
+	}
+	for i, p := range t.parts {
+		if p.isRef {
+			switch state {
+			case inScheme:
+				return nil, errAt(p.off, p.ref.Token(), "placeholders are not allowed in the URL's scheme")
+			case inAuthority:
+				pending = append(pending, i)
+			default:
+				if p.ref.Name == "secret" {
+					return nil, errAt(p.off, p.ref.Token(), "secrets are allowed only in the URL's userinfo (user:password@), headers and body")
+				}
+			}
+			u.where[i] = state
+			continue
+		}
+		for j := 0; j < len(p.lit); j++ {
+			c := p.lit[j]
+			switch state {
+			case inScheme:
+				if strings.HasPrefix(p.lit[j:], "://") {
+					state = inAuthority
+					j += 2
+					continue
+				}
+				scheme.WriteByte(c)
+			case inAuthority:
+				switch c {
+				case '@':
+					for _, k := range pending {
+						u.where[k] = inUserinfo
+					}
+					pending = nil
+					authority.Reset()
+					continue
+				case '/', '?', '#':
+					if err := endAuthority(); err != nil {
+						return nil, err
+					}
+					state = map[byte]urlPart{'/': inPath, '?': inQuery, '#': inFragment}[c]
+					continue
+				}
+				authority.WriteByte(c)
+			case inPath:
+				if c == '?' {
+					state = inQuery
+				} else if c == '#' {
+					state = inFragment
+				}
+			case inQuery:
+				if c == '#' {
+					state = inFragment
+				}
+			}
+		}
+	}
+	if state == inScheme {
+		return nil, errAt(0, "", "URL needs a scheme and host: https://host/...")
+	}
+	if state == inAuthority {
+		if err := endAuthority(); err != nil {
+			return nil, err
+		}
+	}
+	u.scheme = strings.ToLower(scheme.String())
+	u.host = authority.String()
+	if u.scheme != "http" && u.scheme != "https" {
+		return nil, errAt(0, "", "URL scheme must be http or https, not %q", scheme.String())
+	}
+	if u.host == "" {
+		return nil, errAt(len(scheme.String())+3, "", "URL has no host")
+	}
+	if _, err := u.Render(Sample("", "sample", "49")); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// Scheme returns the literal scheme, lower case.
+func (u *URL) Scheme() string { return u.scheme }
+
+// Host returns the literal host[:port].
+func (u *URL) Host() string { return u.host }
+
+// Template returns the underlying template (for Refs and warnings).
+func (u *URL) Template() *Template { return u.t }
+
+// String returns the source text.
+func (u *URL) String() string { return u.t.src }
+
+// Render renders the URL: path placeholders percent-encoded as a path
+// segment ("/" too), query placeholders query-encoded ("+" -> %2B, "&",
+// "=", "#" encoded), {secret.NAME} only allowed in userinfo. The result
+// always has the template's scheme and host.
+func (u *URL) Render(d Data) (string, error) {
+	s, err := u.t.render(&d, func(i int, v value) string {
+		return escapeURL(v.s, u.where[i] == inPath)
+	})
+	if err != nil {
+		return "", err
+	}
+	// Escaping makes this hold by construction; checking it anyway means a
+	// bug here fails closed instead of sending a request elsewhere.
+	got, err := url.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("render URL: %w", err)
+	}
+	if !strings.EqualFold(got.Scheme, u.scheme) || got.Host != u.host {
+		return "", fmt.Errorf("render URL: rendered URL has %s://%s instead of %s://%s", got.Scheme, got.Host, u.scheme, u.host)
+	}
+	return s, nil
+}

@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/callhook/callhook/call"
+	"github.com/callhook/callhook/hooks"
+)
+
+// Backend is everything the GUI needs from the engine. cmd/callhook
+// implements it on top of the real config file, dispatcher, journal and
+// keychain; tests use a fake. Calls that touch the network, the disk or
+// the keychain may block: the GUI only makes them from its own goroutines.
+type Backend interface {
+	// Config returns a clone of the current config.
+	Config() *hooks.Config
+	// Save validates cfg and writes it atomically to the config file the
+	// CLI uses, then applies it to the running engine. Problems come back
+	// as *hooks.ValidationError and nothing is written.
+	Save(cfg *hooks.Config) error
+	// Reload re-reads the config file after it changed on disk and applies
+	// it; the GUI calls it when it sees the file's size or mtime change. An
+	// invalid file is an error and leaves the running config as it was.
+	Reload() (*hooks.Config, error)
+	// Test fires h once for trigger t with sample data.
+	Test(ctx context.Context, h hooks.Hook, t call.Trigger) (TestResult, error)
+	// History returns up to limit calls from the journal, newest first,
+	// each with its deliveries.
+	History(ctx context.Context, limit int) ([]CallRow, error)
+	// ActiveCalls returns the calls in progress.
+	ActiveCalls() []call.Call
+	// Resend queues the delivery with this webhook-id again.
+	Resend(ctx context.Context, webhookID string) error
+	// Simulate feeds one synthetic call (ring, answer, hangup) through the
+	// hooks, as `callhook simulate` does.
+	Simulate(ctx context.Context, dir call.Direction, remote, name string) error
+	// SourceStatus returns the call event source's condition.
+	SourceStatus() SourceStatus
+	// SetSecret stores a secret in the OS keychain (service "callhook",
+	// account name).
+	SetSecret(name, value string) error
+	// Subscribe calls fn for every Event until cancel is called. fn is
+	// called from any goroutine and must not block.
+	Subscribe(fn func(Event)) (cancel func())
+}
+
+// TestResult is the outcome of one test request.
+type TestResult struct {
+	Status  int // HTTP status code; 0 for a browser hook or no response
+	Latency time.Duration
+	Excerpt string // start of the response body
+	Err     string // transport error or why the status counts as failure
+}
+
+// CallRow is one call of the history with its deliveries.
+type CallRow struct {
+	Call       call.Call
+	Deliveries []DeliveryRow
+}
+
+// DeliveryRow is one delivery of one hook for one trigger of a call.
+type DeliveryRow struct {
+	WebhookID  string
+	HookID     string
+	HookName   string
+	Trigger    call.Trigger
+	State      hooks.State
+	StatusCode int
+	Attempts   int
+	Latency    time.Duration
+	Err        string
+	At         time.Time
+}
+
+// SourceStatus is the call event source's condition, as sip.Status.
+type SourceStatus struct {
+	State  string // "off", "starting", "listening", "registered", "subscribed", "error"
+	Detail string
+	Err    string
+}
+
+// sourceError is the State of a failed source.
+const sourceError = "error"
+
+// EventKind says what an Event reports.
+type EventKind int
+
+// Kinds of Event.
+const (
+	// DeliveryDone: a delivery reached a final state (or a retry is
+	// scheduled); Delivery and Call are set.
+	DeliveryDone EventKind = iota + 1
+	// SourceChanged: the source's status changed; Source is set.
+	SourceChanged
+	// CallsChanged: a call started, changed or ended.
+	CallsChanged
+)
+
+// Event is pushed by the Backend to subscribers.
+type Event struct {
+	Kind     EventKind
+	Delivery DeliveryRow
+	// Call is the call a delivery belongs to; its party names are
+	// caller-supplied text.
+	Call   call.Call
+	Source SourceStatus
+}

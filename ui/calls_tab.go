@@ -1,0 +1,258 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/callhook/callhook/call"
+	"github.com/callhook/callhook/hooks"
+)
+
+// historyLimit is how many calls the tab shows.
+const historyLimit = 50
+
+// livePoll refreshes the live calls' durations while the tab is visible.
+const livePoll = time.Second
+
+// callsTab shows calls in progress and the journal's history with each
+// delivery's result. It loads only while visible: events that arrive while
+// it is hidden just mark it stale.
+type callsTab struct {
+	u       *UI
+	content fyne.CanvasObject
+	live    *fyne.Container
+	history *fyne.Container
+	status  *widget.Label
+
+	active   bool
+	stale    bool
+	loading  bool
+	ticker   *time.Ticker
+	stopTick chan struct{}
+}
+
+func newCallsTab(u *UI) *callsTab {
+	c := &callsTab{u: u, live: container.NewVBox(), history: container.NewVBox(), status: widget.NewLabel(""), stale: true}
+	refresh := widget.NewButtonWithIcon(u.l.T("Refresh"), theme.ViewRefreshIcon(), c.load)
+	c.content = container.NewBorder(
+		container.NewVBox(bold(u.l.T("Calls in progress")), c.live, widget.NewSeparator(),
+			container.NewBorder(nil, nil, bold(u.l.T("History")), refresh, c.status)),
+		nil, nil, nil, container.NewVScroll(c.history))
+	c.showLive(nil)
+	return c
+}
+
+// setActive starts loading and the live poll when the tab becomes
+// visible, and stops the poll when it is hidden: a hidden window ticks
+// nothing.
+func (c *callsTab) setActive(on bool) {
+	if on == c.active {
+		return
+	}
+	c.active = on
+	if !on {
+		if c.stopTick != nil {
+			close(c.stopTick)
+			c.ticker.Stop()
+			c.stopTick = nil
+		}
+		return
+	}
+	if c.stale {
+		c.load()
+	}
+	c.pollLive()
+	c.ticker = time.NewTicker(livePoll)
+	stop := make(chan struct{})
+	c.stopTick = stop
+	go func(t *time.Ticker) {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				c.u.do(func() {
+					if c.active {
+						c.pollLive()
+					}
+				})
+			}
+		}
+	}(c.ticker)
+}
+
+// changed is called for call and delivery events.
+func (c *callsTab) changed() {
+	c.stale = true
+	if c.active {
+		c.pollLive()
+		c.load()
+	}
+}
+
+func (c *callsTab) pollLive() {
+	c.u.spawn(func() {
+		calls := c.u.b.ActiveCalls()
+		c.u.do(func() { c.showLive(calls) })
+	})
+}
+
+func (c *callsTab) showLive(calls []call.Call) {
+	c.live.RemoveAll()
+	if len(calls) == 0 {
+		c.live.Add(widget.NewLabel(c.u.l.T("No call in progress.")))
+		return
+	}
+	now := time.Now()
+	for _, cl := range calls {
+		state := c.u.l.T("ringing")
+		if !cl.Answer.IsZero() {
+			state = c.u.l.Tf("talking %s", clock(cl.Duration(now)))
+		}
+		c.live.Add(widget.NewLabel(fmt.Sprintf("%s %s · %s", arrow(cl.Direction), party(cl.Remote()), state)))
+	}
+}
+
+// load reads the history in the background; one load at a time.
+func (c *callsTab) load() {
+	if c.loading {
+		return
+	}
+	c.loading, c.stale = true, false
+	c.u.spawn(func() {
+		ctx, cancel := context.WithTimeout(c.u.ctx, 10*time.Second)
+		defer cancel()
+		rows, err := c.u.b.History(ctx, historyLimit)
+		c.u.do(func() {
+			c.loading = false
+			if err != nil {
+				c.status.SetText(c.u.l.Tf("Could not read the history: %v", err))
+				return
+			}
+			c.status.SetText("")
+			c.showHistory(rows)
+		})
+	})
+}
+
+func (c *callsTab) showHistory(rows []CallRow) {
+	c.history.RemoveAll()
+	if len(rows) == 0 {
+		c.history.Add(widget.NewLabel(c.u.l.T("No calls yet. Use \"Simulate a call\" on the Hooks tab to see hooks fire.")))
+		return
+	}
+	for _, r := range rows {
+		c.history.Add(c.callRow(r))
+	}
+}
+
+func (c *callsTab) callRow(r CallRow) fyne.CanvasObject {
+	l := c.u.l
+	cl := r.Call
+	head := fmt.Sprintf("%s %s · %s", arrow(cl.Direction), party(cl.Remote()), cl.Start.Local().Format("2006-01-02 15:04:05"))
+	if cl.Queue != "" {
+		head += " · " + l.Tf("queue %s", cl.Queue)
+	}
+	if cl.Outcome != "" {
+		head += " · " + string(cl.Outcome)
+	}
+	if d := cl.Duration(cl.End); d > 0 {
+		head += " · " + clock(d)
+	}
+	box := container.NewVBox(bold(head))
+	if len(r.Deliveries) == 0 {
+		box.Add(widget.NewLabel("    " + l.T("No hook fired for this call.")))
+	}
+	for _, d := range r.Deliveries {
+		box.Add(c.deliveryRow(d))
+	}
+	box.Add(widget.NewSeparator())
+	return box
+}
+
+func (c *callsTab) deliveryRow(d DeliveryRow) fyne.CanvasObject {
+	l := c.u.l
+	icon := widget.NewIcon(theme.ConfirmIcon())
+	switch d.State {
+	case hooks.StateFailed:
+		icon.SetResource(theme.ErrorIcon())
+	case hooks.StatePending:
+		icon.SetResource(theme.HistoryIcon())
+	case hooks.StateDropped:
+		icon.SetResource(theme.ContentRemoveIcon())
+	}
+	name := d.HookName
+	if name == "" {
+		name = d.HookID
+	}
+	parts := []string{name, string(d.Trigger), string(d.State)}
+	if d.StatusCode != 0 {
+		parts = append(parts, fmt.Sprintf("HTTP %d", d.StatusCode))
+	}
+	if d.Latency > 0 {
+		parts = append(parts, fmt.Sprintf("%d ms", d.Latency.Milliseconds()))
+	}
+	if d.Attempts > 1 {
+		parts = append(parts, l.Tf("%d attempts", d.Attempts))
+	}
+	text := widget.NewLabel(strings.Join(parts, " · "))
+	text.Truncation = fyne.TextTruncateEllipsis
+	var right fyne.CanvasObject
+	if d.State == hooks.StateFailed {
+		id := d.WebhookID
+		var btn *widget.Button
+		btn = widget.NewButtonWithIcon(l.T("Re-send"), theme.MailSendIcon(), func() { c.resend(id, btn) })
+		right = btn
+	}
+	row := container.NewBorder(nil, nil, icon, right, text)
+	if d.Err == "" {
+		return row
+	}
+	errText := widget.NewLabel(sanitize(d.Err, 200))
+	errText.Importance = widget.DangerImportance
+	errText.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(row, errText)
+}
+
+func (c *callsTab) resend(id string, btn *widget.Button) {
+	btn.Disable()
+	c.u.spawn(func() {
+		err := c.u.b.Resend(c.u.ctx, id)
+		c.u.do(func() {
+			if err != nil {
+				btn.Enable()
+				c.status.SetText(c.u.l.Tf("Could not re-send: %v", err))
+				return
+			}
+			btn.SetText(c.u.l.T("Queued"))
+			c.status.SetText(c.u.l.T("Delivery queued again."))
+		})
+	})
+}
+
+func arrow(d call.Direction) string {
+	if d == call.Out {
+		return "↗"
+	}
+	return "↙"
+}
+
+// party shows a remote party; it is caller-supplied text.
+func party(p call.Party) string {
+	if p.Name == "" {
+		return sanitize(p.Number, maxNoticeText)
+	}
+	return sanitize(p.Name, maxNoticeText) + " " + sanitize(p.Number, maxNoticeText)
+}
+
+func clock(d time.Duration) string {
+	s := int(d.Seconds())
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}

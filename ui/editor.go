@@ -1,0 +1,409 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/callhook/callhook/call"
+	"github.com/callhook/callhook/hooks"
+)
+
+// editor edits one hook. Every change is validated at once; a draft that
+// validates is saved (auto-save), one that does not shows its problems
+// inline and stays unsaved until fixed.
+type editor struct {
+	u       *UI
+	h       hooks.Hook // the draft, rebuilt from the widgets on every change
+	isNew   bool       // not in the config yet: its id follows its name
+	unsaved bool
+	loading bool // set while widgets are filled in: no change events then
+
+	name        *widget.Entry
+	groups      []*triggerGroup
+	action      *widget.RadioGroup
+	actions     []string
+	url         *widget.Entry
+	urlMsg      *widget.Label
+	preview     *widget.Label
+	bodyBox     *fyne.Container
+	contentType *widget.Select
+	body        *widget.Entry
+	bodyMsg     *widget.Label
+	bodyPreview *widget.Label
+	httpBox     *fyne.Container // what only GET and POST have
+	headers     *headerList
+	timeout     *widget.Entry
+	retries     *widget.Entry
+	signing     *signingSecret
+	errs        *widget.Label
+	warns       *widget.Label
+	state       *widget.Label
+	testOut     *widget.Label
+	content     fyne.CanvasObject
+}
+
+// triggerGroup is one column of the trigger multi-select.
+type triggerGroup struct {
+	check    *widget.CheckGroup
+	triggers []call.Trigger
+	labels   []string
+}
+
+// contentTypes offered for a POST body; the body's escaping follows it.
+var contentTypes = []string{
+	"application/json",
+	"application/x-www-form-urlencoded",
+	"application/xml",
+	"text/plain",
+}
+
+// newEditor opens h, or a new hook when h is nil.
+func newEditor(u *UI, h *hooks.Hook) *editor {
+	e := &editor{u: u}
+	if h == nil {
+		e.isNew = true
+		e.unsaved = true
+		h = &hooks.Hook{Name: u.l.T("New hook"), Enabled: true,
+			Triggers: []call.Trigger{call.IncomingAnswer}, Action: hooks.ActionBrowser}
+	}
+	e.h = *h
+	e.build()
+	e.load()
+	return e
+}
+
+func (e *editor) build() {
+	l := e.u.l
+	changed := func(string) { e.changed() }
+	e.name = widget.NewEntry()
+	e.name.OnChanged = changed
+
+	e.groups = []*triggerGroup{
+		newTriggerGroup(e, []call.Trigger{call.OutgoingStart, call.OutgoingAnswer, call.OutgoingHangup},
+			[]string{l.T("Call placed"), l.T("Answered"), l.T("Ended")}),
+		newTriggerGroup(e, []call.Trigger{call.IncomingRing, call.IncomingAnswer, call.IncomingHangup, call.IncomingMissed},
+			[]string{l.T("Ringing"), l.T("Answered"), l.T("Ended"), l.T("Missed")}),
+		newTriggerGroup(e, []call.Trigger{call.QueueRing, call.QueueAnswer, call.QueueHangup, call.QueueMissed},
+			[]string{l.T("Ringing"), l.T("Answered"), l.T("Ended"), l.T("Missed")}),
+	}
+	triggers := container.NewGridWithColumns(3,
+		container.NewVBox(bold(l.T("Outgoing calls")), e.groups[0].check),
+		container.NewVBox(bold(l.T("Incoming calls")), e.groups[1].check),
+		container.NewVBox(bold(l.T("Queue calls")), e.groups[2].check))
+
+	e.actions = []string{hooks.ActionBrowser, hooks.ActionGet, hooks.ActionPost}
+	labels := make([]string, len(e.actions))
+	for i, a := range e.actions {
+		labels[i] = actionLabel(l, a)
+	}
+	e.action = widget.NewRadioGroup(labels, nil)
+	e.action.Horizontal = true
+	e.action.Required = true
+
+	e.url = widget.NewEntry()
+	e.url.SetPlaceHolder("https://crm.example.com/search?phone={remote|e164}")
+	e.url.OnChanged = changed
+	e.urlMsg = message(widget.DangerImportance)
+	e.preview = widget.NewLabel("")
+	e.preview.Wrapping = fyne.TextWrapBreak
+	e.preview.TextStyle.Monospace = true
+	urlRow := container.NewBorder(nil, nil, nil, e.placeholderButton(e.url), e.url)
+
+	e.contentType = widget.NewSelect(contentTypes, changed)
+	e.body = widget.NewMultiLineEntry()
+	e.body.SetMinRowsVisible(5)
+	e.body.TextStyle.Monospace = true
+	e.body.OnChanged = changed
+	e.bodyMsg = message(widget.DangerImportance)
+	e.bodyPreview = widget.NewLabel("")
+	e.bodyPreview.Wrapping = fyne.TextWrapBreak
+	e.bodyPreview.TextStyle.Monospace = true
+	preset := widget.NewButton(l.T("Call record JSON"), e.presetRecord)
+	e.bodyBox = container.NewVBox(
+		section(l.T("Body")),
+		container.NewBorder(nil, nil, widget.NewLabel(l.T("Content type")), container.NewHBox(preset, e.placeholderButton(e.body)), e.contentType),
+		e.body, e.bodyMsg,
+		widget.NewLabel(l.T("Preview with sample data:")), e.bodyPreview)
+
+	e.headers = newHeaderList(e)
+	e.timeout = widget.NewEntry()
+	e.timeout.SetPlaceHolder(hooks.DefaultTimeout.String())
+	e.timeout.OnChanged = changed
+	e.retries = widget.NewEntry()
+	e.retries.SetPlaceHolder(strconv.Itoa(hooks.DefaultRetries))
+	e.retries.OnChanged = changed
+	e.signing = newSigningSecret(e)
+	e.httpBox = container.NewVBox(
+		section(l.T("Headers")), e.headers.content,
+		section(l.T("Delivery")),
+		widget.NewForm(
+			widget.NewFormItem(l.T("Timeout"), e.timeout),
+			widget.NewFormItem(l.T("Retries"), e.retries),
+			widget.NewFormItem(l.T("Signing secret"), e.signing.content)))
+
+	e.errs = message(widget.DangerImportance)
+	e.warns = message(widget.WarningImportance)
+	e.state = widget.NewLabel("")
+	e.testOut = widget.NewLabel("")
+	e.testOut.Wrapping = fyne.TextWrapWord
+	e.testOut.Hide()
+
+	back := widget.NewButtonWithIcon(l.T("Back to the list"), theme.NavigateBackIcon(), e.back)
+	test := widget.NewButtonWithIcon(l.T("Test"), theme.MediaPlayIcon(), e.test)
+	top := container.NewVBox(container.NewBorder(nil, nil, back, test, e.state), e.errs, e.warns, e.testOut)
+
+	form := container.NewVBox(
+		widget.NewForm(widget.NewFormItem(l.T("Name"), e.name)),
+		section(l.T("Fires on")), triggers,
+		section(l.T("Action")), e.action,
+		section(l.T("URL")), urlRow, e.urlMsg,
+		widget.NewLabel(l.T("Preview with sample data:")), e.preview,
+		e.bodyBox, e.httpBox)
+	e.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(form)))
+}
+
+func newTriggerGroup(e *editor, ts []call.Trigger, labels []string) *triggerGroup {
+	g := &triggerGroup{triggers: ts, labels: labels}
+	g.check = widget.NewCheckGroup(labels, func([]string) { e.changed() })
+	return g
+}
+
+// load fills the widgets from the draft.
+func (e *editor) load() {
+	e.loading = true
+	e.name.SetText(e.h.Name)
+	e.setTriggers(e.h.Triggers...)
+	for i, a := range e.actions {
+		if a == e.h.Action {
+			e.action.SetSelected(e.action.Options[i])
+		}
+	}
+	e.action.OnChanged = func(string) { e.changed() }
+	e.url.SetText(e.h.URL)
+	ct := e.h.ContentType
+	if ct == "" {
+		ct = contentTypes[0]
+	}
+	e.contentType.SetSelected(ct)
+	e.body.SetText(e.h.Body)
+	e.headers.load(e.h.Headers)
+	if e.h.Timeout > 0 {
+		e.timeout.SetText(time.Duration(e.h.Timeout).String())
+	}
+	if e.h.Retries != nil {
+		e.retries.SetText(strconv.Itoa(*e.h.Retries))
+	}
+	e.signing.load(e.h.SigningSecret)
+	e.loading = false
+	e.showAction()
+	e.check()
+	if !e.isNew {
+		e.state.SetText(e.u.l.T("All changes are saved."))
+	}
+}
+
+// setTriggers selects exactly ts.
+func (e *editor) setTriggers(ts ...call.Trigger) {
+	for _, g := range e.groups {
+		var sel []string
+		for i, t := range g.triggers {
+			for _, want := range ts {
+				if t == want {
+					sel = append(sel, g.labels[i])
+				}
+			}
+		}
+		g.check.SetSelected(sel)
+	}
+}
+
+// collect rebuilds the draft from the widgets. It returns problems of
+// fields that do not even parse (timeout, retries).
+func (e *editor) collect() []string {
+	l := e.u.l
+	var bad []string
+	e.h.Name = strings.TrimSpace(e.name.Text)
+	e.h.Triggers = nil
+	for _, g := range e.groups {
+		for i, t := range g.triggers {
+			for _, s := range g.check.Selected {
+				if s == g.labels[i] {
+					e.h.Triggers = append(e.h.Triggers, t)
+				}
+			}
+		}
+	}
+	for i, opt := range e.action.Options {
+		if opt == e.action.Selected {
+			e.h.Action = e.actions[i]
+		}
+	}
+	e.h.URL = strings.TrimSpace(e.url.Text)
+	e.h.ContentType, e.h.Body = "", ""
+	if e.h.Action == hooks.ActionPost {
+		e.h.ContentType, e.h.Body = e.contentType.Selected, e.body.Text
+	}
+	e.h.Headers = e.headers.values()
+	e.h.Timeout = 0
+	if s := strings.TrimSpace(e.timeout.Text); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			bad = append(bad, l.Tf("Timeout: %q is not a duration such as 10s or 1m30s", s))
+		}
+		e.h.Timeout = hooks.Duration(d)
+	}
+	e.h.Retries = nil
+	if s := strings.TrimSpace(e.retries.Text); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			bad = append(bad, l.Tf("Retries: %q is not a whole number of 0 or more", s))
+		}
+		e.h.Retries = &n
+	}
+	e.h.SigningSecret = e.signing.name
+	return bad
+}
+
+// changed is called for every edit: validate, show, and save if valid.
+func (e *editor) changed() {
+	if e.loading {
+		return
+	}
+	e.showAction()
+	errs := e.check()
+	if len(errs) > 0 {
+		e.unsaved = true
+		e.state.SetText(e.u.l.T("Not saved: fix the problems shown."))
+		return
+	}
+	cfg := e.configWith()
+	if err := e.u.commit(cfg); err != nil {
+		e.showProblems(e.problemTexts(err), nil)
+		e.unsaved = true
+		e.state.SetText(e.u.l.T("Not saved: fix the problems shown."))
+		return
+	}
+	e.isNew, e.unsaved = false, false
+	e.state.SetText(e.u.l.T("All changes are saved."))
+}
+
+// check validates the draft and shows every problem; it returns the
+// errors (warnings do not stop saving).
+func (e *editor) check() []string {
+	errs := e.collect()
+	urlErr, bodyErr, warns := e.checkTemplates()
+	showMessage(e.urlMsg, urlErr)
+	showMessage(e.bodyMsg, bodyErr)
+	if urlErr != "" {
+		errs = append(errs, urlErr)
+	}
+	if bodyErr != "" {
+		errs = append(errs, bodyErr)
+	}
+	if len(errs) == 0 {
+		errs = e.problemTexts(e.configWith().Validate())
+	}
+	e.showProblems(errs, warns)
+	e.updatePreview()
+	return errs
+}
+
+// problemTexts lists the validation problems that concern this hook.
+func (e *editor) problemTexts(err error) []string {
+	var out []string
+	for _, p := range problemsOf(err) {
+		if p.Hook != "" && p.Hook != e.h.ID {
+			continue
+		}
+		msg := p.Message
+		if p.Field != "" {
+			msg = p.Field + ": " + msg
+		}
+		out = append(out, msg)
+	}
+	if err != nil && len(out) == 0 {
+		// Problems elsewhere in the file block saving this hook too.
+		out = append(out, e.u.l.Tf("The config has problems outside this hook: %v", err))
+	}
+	return out
+}
+
+func (e *editor) showProblems(errs, warns []string) {
+	showMessage(e.errs, strings.Join(errs, "\n"))
+	showMessage(e.warns, strings.Join(warns, "\n"))
+}
+
+// configWith returns a copy of the config holding the draft.
+func (e *editor) configWith() *hooks.Config {
+	cfg := e.u.cfg.Clone()
+	if e.isNew {
+		e.h.ID = uniqueID(cfg, slug(e.h.Name))
+		cfg.Hooks = append(cfg.Hooks, e.h.Clone())
+		return cfg
+	}
+	if hk, ok := cfg.Hook(e.h.ID); ok {
+		*hk = e.h.Clone()
+	} else {
+		cfg.Hooks = append(cfg.Hooks, e.h.Clone())
+	}
+	return cfg
+}
+
+// showAction shows the fields the chosen action uses.
+func (e *editor) showAction() {
+	setVisible(e.bodyBox, e.h.Action == hooks.ActionPost)
+	setVisible(e.httpBox, e.h.Action != hooks.ActionBrowser)
+}
+
+func (e *editor) test() {
+	if e.urlMsg.Visible() {
+		showMessage(e.testOut, e.u.l.T("Fix the URL first."))
+		return
+	}
+	e.u.runTest(e.h.Clone(), firstTrigger(e.h.Triggers), e.testOut)
+}
+
+func (e *editor) back() {
+	if !e.unsaved || e.isNew && e.url.Text == "" {
+		e.u.hooks.closeEditor()
+		return
+	}
+	e.u.confirm(e.u.l.T("Discard changes?"), e.u.l.T("This hook has changes that are not saved because of the problems shown. Discard them?"),
+		e.u.hooks.closeEditor)
+}
+
+func bold(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func section(s string) fyne.CanvasObject {
+	return container.NewVBox(widget.NewSeparator(), bold(s))
+}
+
+func message(imp widget.Importance) *widget.Label {
+	m := widget.NewLabel("")
+	m.Importance = imp
+	m.Wrapping = fyne.TextWrapWord
+	m.Hide()
+	return m
+}
+
+// showMessage shows text in m, or hides m when text is empty.
+func showMessage(m *widget.Label, text string) {
+	m.SetText(text)
+	setVisible(m, text != "")
+}
+
+func setVisible(o fyne.CanvasObject, on bool) {
+	if on {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}

@@ -1,0 +1,281 @@
+package ui
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/callhook/callhook/hooks"
+)
+
+// headerList edits a hook's HTTP headers. A header marked secret has its
+// value stored in the OS keychain; the config keeps only {secret.NAME}.
+type headerList struct {
+	e       *editor
+	rows    []*headerRow
+	box     *fyne.Container
+	msg     *widget.Label
+	content fyne.CanvasObject
+}
+
+type headerRow struct {
+	key, value *widget.Entry
+	secret     *widget.Check
+	secretName string // set once the value is in the keychain
+	obj        fyne.CanvasObject
+}
+
+// secretRef matches a header value that is exactly one secret placeholder.
+var secretRef = regexp.MustCompile(`^\{secret\.([A-Za-z0-9_-]+)\}$`)
+
+func newHeaderList(e *editor) *headerList {
+	hl := &headerList{e: e, box: container.NewVBox(), msg: message(widget.DangerImportance)}
+	add := widget.NewButtonWithIcon(e.u.l.T("Add header"), theme.ContentAddIcon(), func() {
+		hl.add("", "")
+	})
+	hl.content = container.NewVBox(hl.box, hl.msg, container.NewHBox(add))
+	return hl
+}
+
+func (hl *headerList) load(m map[string]string) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		hl.add(k, m[k])
+	}
+}
+
+func (hl *headerList) add(key, value string) {
+	l := hl.e.u.l
+	r := &headerRow{key: widget.NewEntry(), value: widget.NewEntry(), secret: widget.NewCheck(l.T("Secret"), nil)}
+	r.key.SetPlaceHolder("Authorization")
+	r.value.SetPlaceHolder(l.T("value; placeholders allowed"))
+	r.key.SetText(key)
+	if m := secretRef.FindStringSubmatch(value); m != nil {
+		hl.markStored(r, m[1])
+	} else {
+		r.value.SetText(value)
+	}
+	changed := func(string) { hl.e.changed() }
+	r.key.OnChanged, r.value.OnChanged = changed, changed
+	r.secret.OnChanged = func(on bool) { hl.toggleSecret(r, on) }
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { hl.remove(r) })
+	r.obj = container.NewBorder(nil, nil, nil, container.NewHBox(r.secret, remove),
+		container.NewGridWithColumns(2, r.key, r.value))
+	hl.rows = append(hl.rows, r)
+	hl.box.Add(r.obj)
+}
+
+func (hl *headerList) remove(r *headerRow) {
+	for i, x := range hl.rows {
+		if x == r {
+			hl.rows = append(hl.rows[:i], hl.rows[i+1:]...)
+			break
+		}
+	}
+	hl.box.Remove(r.obj)
+	hl.e.changed()
+}
+
+// markStored shows a row whose value lives in the keychain.
+func (hl *headerList) markStored(r *headerRow, name string) {
+	r.secretName = name
+	r.secret.Checked = true
+	r.secret.Refresh()
+	r.value.SetText("")
+	r.value.SetPlaceHolder(hl.e.u.l.Tf("stored in the keychain as %s", name))
+	r.value.Disable()
+}
+
+// toggleSecret moves the typed value into the keychain (in the background:
+// the keychain may prompt or be slow), or makes the value plain again.
+func (hl *headerList) toggleSecret(r *headerRow, on bool) {
+	l := hl.e.u.l
+	if !on {
+		if r.secretName != "" {
+			r.secretName = ""
+			r.value.Enable()
+			r.value.SetPlaceHolder(l.T("value; placeholders allowed"))
+			hl.e.changed()
+		}
+		return
+	}
+	if r.secretName != "" {
+		return
+	}
+	value, key := r.value.Text, strings.TrimSpace(r.key.Text)
+	if value == "" || key == "" {
+		showMessage(hl.msg, l.T("Type the header name and value first, then mark it secret."))
+		r.secret.OnChanged = nil
+		r.secret.SetChecked(false)
+		r.secret.OnChanged = func(on bool) { hl.toggleSecret(r, on) }
+		return
+	}
+	name := secretName(hl.e.currentID(), key)
+	r.secret.Disable()
+	hl.e.u.spawn(func() {
+		err := hl.e.u.b.SetSecret(name, value)
+		hl.e.u.do(func() {
+			r.secret.Enable()
+			if err != nil {
+				showMessage(hl.msg, l.Tf("Could not store the secret in the keychain: %v", err))
+				r.secret.OnChanged = nil
+				r.secret.SetChecked(false)
+				r.secret.OnChanged = func(on bool) { hl.toggleSecret(r, on) }
+				return
+			}
+			showMessage(hl.msg, "")
+			hl.markStored(r, name)
+			hl.e.changed()
+		})
+	})
+}
+
+// values returns the headers as the config keeps them.
+func (hl *headerList) values() map[string]string {
+	if len(hl.rows) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(hl.rows))
+	for _, r := range hl.rows {
+		k := strings.TrimSpace(r.key.Text)
+		if k == "" {
+			continue
+		}
+		if r.secretName != "" {
+			m[k] = "{secret." + r.secretName + "}"
+			continue
+		}
+		m[k] = r.value.Text
+	}
+	return m
+}
+
+// signingSecret shows and generates a hook's Standard Webhooks key. The
+// key goes to the keychain; the config names it.
+type signingSecret struct {
+	e       *editor
+	name    string
+	key     string // generated in this session, for copying to the receiver
+	label   *widget.Label
+	copyKey *widget.Button
+	remove  *widget.Button
+	content fyne.CanvasObject
+}
+
+func newSigningSecret(e *editor) *signingSecret {
+	l := e.u.l
+	s := &signingSecret{e: e, label: widget.NewLabel("")}
+	s.label.Wrapping = fyne.TextWrapWord
+	gen := widget.NewButton(l.T("Generate"), s.generate)
+	s.copyKey = widget.NewButtonWithIcon(l.T("Copy key"), theme.ContentCopyIcon(), func() {
+		e.u.app.Clipboard().SetContent(s.key)
+	})
+	s.remove = widget.NewButton(l.T("Remove"), func() { s.load(""); e.changed() })
+	s.content = container.NewBorder(nil, nil, nil, container.NewHBox(gen, s.copyKey, s.remove), s.label)
+	return s
+}
+
+func (s *signingSecret) load(name string) {
+	s.name = name
+	l := s.e.u.l
+	if name == "" {
+		s.label.SetText(l.T("None: requests are not signed."))
+		s.remove.Hide()
+	} else {
+		s.label.SetText(l.Tf("Signed with the key stored in the keychain as %s.", name))
+		s.remove.Show()
+	}
+	setVisible(s.copyKey, name != "" && s.key != "")
+}
+
+func (s *signingSecret) generate() {
+	key, err := newSigningKey()
+	if err != nil {
+		s.label.SetText(err.Error())
+		return
+	}
+	name := s.e.currentID() + "-signing"
+	s.label.SetText(s.e.u.l.T("Storing the key in the keychain…"))
+	s.e.u.spawn(func() {
+		err := s.e.u.b.SetSecret(name, key)
+		s.e.u.do(func() {
+			if err != nil {
+				s.label.SetText(s.e.u.l.Tf("Could not store the key in the keychain: %v", err))
+				return
+			}
+			s.key = key
+			s.load(name)
+			s.e.changed()
+		})
+	})
+}
+
+// newSigningKey returns a Standard Webhooks key: "whsec_" and 24 random
+// bytes in base64.
+func newSigningKey() (string, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generate signing key: %w", err)
+	}
+	return "whsec_" + base64.StdEncoding.EncodeToString(b), nil
+}
+
+// currentID is the draft's id, as it will be saved.
+func (e *editor) currentID() string {
+	if e.isNew {
+		return uniqueID(e.u.cfg, slug(strings.TrimSpace(e.name.Text)))
+	}
+	return e.h.ID
+}
+
+// secretName names a header's keychain entry after its hook and header:
+// "crm-authorization".
+func secretName(hookID, header string) string {
+	return hookID + "-" + slug(header)
+}
+
+// slug makes an id from a name: lower-case letters, digits and "-".
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+		default:
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "hook"
+	}
+	return b.String()
+}
+
+// uniqueID returns base, or base-2, base-3, ... whichever no hook of cfg
+// uses yet.
+func uniqueID(cfg *hooks.Config, base string) string {
+	id := base
+	for n := 2; ; n++ {
+		if _, taken := cfg.Hook(id); !taken {
+			return id
+		}
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
+}

@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"errors"
+	"os"
+
+	"github.com/callhook/callhook/hooks"
+)
+
+// saver writes the config in the background, one save at a time. Edits
+// made while a save runs coalesce: only the newest config is written next,
+// so typing in a field costs one write per save round-trip, not per key.
+type saver struct {
+	busy    bool
+	pending *hooks.Config
+}
+
+// commit makes cfg the current config if it validates, and saves it. It
+// returns the validation error, which the caller shows next to the edit;
+// nothing is saved then. Runs on the UI goroutine.
+func (u *UI) commit(cfg *hooks.Config) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	u.cfg = cfg
+	u.saves.pending = cfg.Clone()
+	if !u.saves.busy {
+		u.startSave()
+	}
+	if u.tray != nil {
+		u.tray.update()
+	}
+	return nil
+}
+
+func (u *UI) startSave() {
+	cfg := u.saves.pending
+	u.saves.pending = nil
+	u.saves.busy = true
+	u.spawn(func() {
+		err := u.b.Save(cfg)
+		st := fileStat{}
+		if err == nil && u.watch != nil {
+			st = statFile(u.watch.path)
+		}
+		u.do(func() {
+			u.saves.busy = false
+			if err != nil {
+				u.log.Error("save config", "err", err)
+				u.banner.show(bannerError, u.l.Tf("Could not save the settings: %v", err), "", nil)
+			} else if u.watch != nil {
+				// Our own write is not a change made by someone else.
+				u.watch.known = st
+			}
+			if u.saves.pending != nil {
+				u.startSave()
+			}
+		})
+	})
+}
+
+// saving reports whether a save is running or queued: the watcher must
+// not mistake our own write for an outside change.
+func (u *UI) saving() bool { return u.saves.busy || u.saves.pending != nil }
+
+// problemsOf returns the problems of a validation error, or one problem
+// holding its text for any other error.
+func problemsOf(err error) []hooks.Problem {
+	if err == nil {
+		return nil
+	}
+	var ve *hooks.ValidationError
+	if errors.As(err, &ve) {
+		return ve.Problems
+	}
+	return []hooks.Problem{{Message: err.Error()}}
+}
+
+// fileStat is what the watcher compares: an editor's save or a
+// rename-over changes the nanosecond mtime, the size or both.
+type fileStat struct {
+	ok      bool
+	size    int64
+	modNano int64
+}
+
+func statFile(path string) fileStat {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStat{}
+	}
+	return fileStat{ok: true, size: fi.Size(), modNano: fi.ModTime().UnixNano()}
+}
