@@ -56,17 +56,18 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		if secs <= 0 {
 			return 0
 		}
-		// Guard the multiplication: absurd values are capped by the caller.
-		if secs > int64(24*time.Hour/time.Second) {
-			secs = int64(24 * time.Hour / time.Second)
-		}
-		return time.Duration(secs) * time.Second
+		// Guard the multiplication against overflow.
+		return time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
 	}
 	if at, err := http.ParseTime(v); err == nil && at.After(now) {
-		return at.Sub(now)
+		return min(at.Sub(now), maxRetryAfter)
 	}
 	return 0
 }
+
+// maxRetryAfter bounds what parseRetryAfter returns; the dispatcher caps
+// it further at its maximum backoff.
+const maxRetryAfter = 24 * time.Hour
 
 // retryable reports whether a failed attempt may succeed later: network
 // errors (status 0), 408 Request Timeout, 429 Too Many Requests and every

@@ -50,6 +50,7 @@ func TestParseRetryAfter(t *testing.T) {
 		{"negative", "-5", 0},
 		{"garbage", "soon", 0},
 		{"huge", "99999999999999999", 24 * time.Hour},
+		{"date far ahead", "Wed, 01 Oct 2100 00:00:00 GMT", 24 * time.Hour},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,7 +54,7 @@ func TestBrowserOpensOncePerCallOnTheHooksHost(t *testing.T) {
 
 			urls := op.opened()
 			if len(urls) != 1 {
-				t.Fatalf("opened %d times (%q), want once per call", len(urls), urls)
+				t.Fatalf("opened %d times (%q), want once per call; deliveries %+v", len(urls), urls, deliveriesOf(t, j, c.ID))
 			}
 			u, err := url.Parse(urls[0])
 			if err != nil {

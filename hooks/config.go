@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -195,4 +197,31 @@ func (c *Config) Hook(id string) (*Hook, bool) {
 		}
 	}
 	return nil, false
+}
+
+// ConfigEnv overrides the default config path.
+const ConfigEnv = "CALLHOOK_CONFIG"
+
+// Default returns the config a first start runs with: the global switch
+// on, no call source, no hooks.
+func Default() *Config {
+	return &Config{
+		Version: ConfigVersion,
+		Enabled: true,
+		Source:  Source{Mode: SourceNone},
+		Hooks:   []Hook{},
+	}
+}
+
+// DefaultPath returns $CALLHOOK_CONFIG, else
+// <os.UserConfigDir>/callhook/config.json.
+func DefaultPath() (string, error) {
+	if p := os.Getenv(ConfigEnv); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find config dir (set %s): %w", ConfigEnv, err)
+	}
+	return filepath.Join(dir, "callhook", "config.json"), nil
 }

@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,33 +19,6 @@ import (
 
 	"github.com/callhook/callhook/call"
 )
-
-// ConfigEnv overrides the default config path.
-const ConfigEnv = "CALLHOOK_CONFIG"
-
-// Default returns the config a first start runs with: the global switch
-// on, no call source, no hooks.
-func Default() *Config {
-	return &Config{
-		Version: ConfigVersion,
-		Enabled: true,
-		Source:  Source{Mode: SourceNone},
-		Hooks:   []Hook{},
-	}
-}
-
-// DefaultPath returns $CALLHOOK_CONFIG, else
-// <os.UserConfigDir>/callhook/config.json.
-func DefaultPath() (string, error) {
-	if p := os.Getenv(ConfigEnv); p != "" {
-		return p, nil
-	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find config dir (set %s): %w", ConfigEnv, err)
-	}
-	return filepath.Join(dir, "callhook", "config.json"), nil
-}
 
 // Load reads the config file at path strictly: a syntax error names its
 // line and column, an unknown key or a value of the wrong type names its
@@ -77,8 +51,20 @@ func decode(data []byte) (*Config, error) {
 	if _, ok := tree.(map[string]any); !ok {
 		return nil, errors.New("the config must be a JSON object")
 	}
-	if err := check(tree, reflect.TypeFor[Config](), ""); err != nil {
-		return nil, err
+	s := strict{pos: positions(data)}
+	s.check(tree, reflect.TypeFor[Config](), "", "")
+	slices.SortStableFunc(s.errs, func(a, b posError) int { return cmp.Compare(s.pos[a.key], s.pos[b.key]) })
+	switch len(s.errs) {
+	case 0:
+	case 1:
+		return nil, s.error(data, 0)
+	default:
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d problems:", len(s.errs))
+		for i := range s.errs {
+			b.WriteString("\n  " + s.error(data, i).Error())
+		}
+		return nil, errors.New(b.String())
 	}
 	var c Config
 	if err := json.Unmarshal(data, &c); err != nil {
@@ -118,12 +104,43 @@ var (
 	triggerType  = reflect.TypeFor[call.Trigger]()
 )
 
-// check walks a decoded JSON tree alongside the Go type it will fill and
-// reports the first unknown key or mistyped value by its JSON path.
-// encoding/json's DisallowUnknownFields cannot say where the key was.
-func check(v any, t reflect.Type, path string) error {
+// strict walks a decoded JSON tree alongside the Go type it will fill and
+// collects every unknown key and mistyped value by its JSON path.
+// encoding/json's DisallowUnknownFields stops at the first and cannot say
+// where it was.
+type strict struct {
+	pos  map[string]int64 // where each key or element starts, by position key
+	errs []posError
+}
+
+type posError struct {
+	key string // position key: path segments joined by "\x00"
+	msg string
+}
+
+// maxLoadErrors bounds the list: a file of the wrong shape altogether
+// would otherwise yield one line per key.
+const maxLoadErrors = 20
+
+func (s *strict) fail(key, format string, args ...any) {
+	if len(s.errs) < maxLoadErrors {
+		s.errs = append(s.errs, posError{key: key, msg: fmt.Sprintf(format, args...)})
+	}
+}
+
+func (s *strict) error(data []byte, i int) error {
+	e := s.errs[i]
+	if off, ok := s.pos[e.key]; ok {
+		return fmt.Errorf("%s: %s", lineCol(data, off), e.msg)
+	}
+	return errors.New(e.msg)
+}
+
+// check walks v, to be decoded into t, at JSON path path (for the user)
+// and position key key (for positions).
+func (s *strict) check(v any, t reflect.Type, path, key string) {
 	if v == nil {
-		return nil // null leaves the zero value
+		return // null leaves the zero value
 	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -132,77 +149,124 @@ func check(v any, t reflect.Type, path string) error {
 	if where == "" {
 		where = "the config"
 	}
-	bad := func(want string) error {
-		return fmt.Errorf("%s: want %s, not %s", where, want, describe(v))
+	bad := func(want string) {
+		s.fail(key, "%s: want %s, not %s", where, want, describe(v))
 	}
 	if t == durationType {
-		s, ok := v.(string)
+		str, ok := v.(string)
 		if !ok {
-			return bad(`a duration such as "10s"`)
+			bad(`a duration such as "10s"`)
+		} else if _, err := time.ParseDuration(str); err != nil {
+			s.fail(key, "%s: %q is not a duration: write e.g. \"10s\" or \"1m30s\"", where, str)
 		}
-		if _, err := time.ParseDuration(s); err != nil {
-			return fmt.Errorf("%s: %q is not a duration: write e.g. \"10s\" or \"1m30s\"", where, s)
-		}
-		return nil
+		return
 	}
 	switch t.Kind() {
 	case reflect.Struct:
 		obj, ok := v.(map[string]any)
 		if !ok {
-			return bad("an object")
+			bad("an object")
+			return
 		}
 		fields := jsonFields(t)
 		for _, k := range sortedKeys(obj) {
 			f, ok := fields[k]
 			if !ok {
-				return fmt.Errorf("%s: unknown key%s", join(path, k), suggest(k, fields))
+				s.fail(key+"\x00"+k, "%s: unknown key%s", join(path, k), suggest(k, fields))
+				continue
 			}
-			if err := check(obj[k], f.Type, join(path, k)); err != nil {
-				return err
-			}
+			s.check(obj[k], f.Type, join(path, k), key+"\x00"+k)
 		}
 	case reflect.Map:
 		obj, ok := v.(map[string]any)
 		if !ok {
-			return bad("an object")
+			bad("an object")
+			return
 		}
 		for _, k := range sortedKeys(obj) {
-			if err := check(obj[k], t.Elem(), path+"["+strconv.Quote(k)+"]"); err != nil {
-				return err
-			}
+			s.check(obj[k], t.Elem(), path+"["+strconv.Quote(k)+"]", key+"\x00"+k)
 		}
 	case reflect.Slice:
 		arr, ok := v.([]any)
 		if !ok {
-			return bad("a list")
+			bad("a list")
+			return
 		}
 		for i, e := range arr {
-			if err := check(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
-			}
+			s.check(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i), fmt.Sprintf("%s\x00#%d", key, i))
 		}
 	case reflect.String:
 		if _, ok := v.(string); !ok {
 			if t == triggerType {
-				return bad("a trigger name such as \"incoming.answer\"")
+				bad("a trigger name such as \"incoming.answer\"")
+			} else {
+				bad("a string")
 			}
-			return bad("a string")
 		}
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {
-			return bad("true or false")
+			bad("true or false")
 		}
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		n, ok := v.(json.Number)
 		if !ok {
-			return bad("a whole number")
+			bad("a whole number")
+			return
 		}
-		i, err := n.Int64()
-		if err != nil || i > math.MaxInt32 || i < math.MinInt32 {
-			return bad("a whole number")
+		if i, err := n.Int64(); err != nil || i > math.MaxInt32 || i < math.MinInt32 {
+			bad("a whole number")
 		}
 	}
-	return nil
+}
+
+// positions maps the position key of every object member and list
+// element of a syntactically valid document to the offset where it
+// starts, so that errors found on the decoded tree can name a line.
+func positions(data []byte) map[string]int64 {
+	pos := map[string]int64{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	start := func(off int64) int64 {
+		for off < int64(len(data)) && strings.IndexByte(" \t\r\n,:", data[off]) >= 0 {
+			off++
+		}
+		return off
+	}
+	var walk func(key string) bool
+	walk = func(key string) bool {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		switch tok {
+		case json.Delim('{'):
+			for dec.More() {
+				off := start(dec.InputOffset())
+				k, err := dec.Token()
+				if err != nil {
+					return false
+				}
+				ks, _ := k.(string)
+				pos[key+"\x00"+ks] = off
+				if !walk(key + "\x00" + ks) {
+					return false
+				}
+			}
+			_, err = dec.Token()
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				k := fmt.Sprintf("%s\x00#%d", key, i)
+				pos[k] = start(dec.InputOffset())
+				if !walk(k) {
+					return false
+				}
+			}
+			_, err = dec.Token()
+		}
+		return err == nil
+	}
+	walk("")
+	return pos
 }
 
 // jsonFields maps the JSON names of t's exported fields to the fields.

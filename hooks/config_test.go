@@ -109,6 +109,32 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+// TestLoadGolden pins Load's report of a file with several unknown keys
+// and mistyped values: all of them, in file order, each with its line.
+func TestLoadGolden(t *testing.T) {
+	_, err := hooks.Load(filepath.Join("testdata", "config", "bad_keys.json"))
+	if err == nil {
+		t.Fatal("Load succeeded")
+	}
+	checkGolden(t, filepath.Join("testdata", "config", "bad_keys.golden"), []byte(err.Error()+"\n"))
+}
+
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if updateGolden {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (CALLHOOK_UPDATE_GOLDEN=1 go test ./hooks -run Golden)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output changed; got:\n%s", got)
+	}
+}
+
 func TestLoadMissing(t *testing.T) {
 	_, err := hooks.Load(filepath.Join(t.TempDir(), "nope", "config.json"))
 	if !errors.Is(err, fs.ErrNotExist) || !hooks.IsNotExist(err) {
@@ -132,19 +158,7 @@ func TestValidateGolden(t *testing.T) {
 	for _, p := range ve.Problems {
 		fmt.Fprintf(&got, "%s\t[hook=%s field=%s]\n", p, p.Hook, p.Field)
 	}
-	golden := filepath.Join("testdata", "config", "invalid.golden")
-	if updateGolden {
-		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (CALLHOOK_UPDATE_GOLDEN=1 go test ./hooks -run Golden)", err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("problems changed; got:\n%s", got.Bytes())
-	}
+	checkGolden(t, filepath.Join("testdata", "config", "invalid.golden"), got.Bytes())
 }
 
 func TestValidate(t *testing.T) {
@@ -194,10 +208,11 @@ func TestValidate(t *testing.T) {
 		{"secret in browser url", func(c *hooks.Config) { c.Hooks[0].URL = "https://u:{secret.crm}@crm.example.com/" }, "hooks[crm].url: {secret.crm}: a browser URL must not carry secrets"},
 		{"body on browser hook", func(c *hooks.Config) { c.Hooks[0].Body = "x" }, "hooks[crm].body: only a post hook sends a body"},
 		{"content type on get", func(c *hooks.Config) { c.Hooks[1].Action = hooks.ActionGet; c.Hooks[1].Body = "" }, "hooks[log].content_type: only a post hook"},
-		{"body without content type", func(c *hooks.Config) { c.Hooks[1].ContentType = "" }, "hooks[log].content_type: is required with a body"},
+		{"body without content type is json", func(c *hooks.Config) { c.Hooks[1].ContentType = "" }, ""},
+		{"body without content type must be json", func(c *hooks.Config) { c.Hooks[1].ContentType = ""; c.Hooks[1].Body = "a={caller}" }, "not valid JSON"},
 		{"bad content type", func(c *hooks.Config) { c.Hooks[1].ContentType = "json" }, `hooks[log].content_type: "json" is not a media type`},
-		{"invalid json body", func(c *hooks.Config) { c.Hooks[1].Body = `{"caller":{caller},}` }, "hooks[log].body: body is not valid JSON"},
-		{"two json values", func(c *hooks.Config) { c.Hooks[1].Body = `{"a":{caller} {callee}}` }, "hooks[log].body: body is not valid JSON"},
+		{"invalid json body", func(c *hooks.Config) { c.Hooks[1].Body = `{"caller":{caller},}` }, "hooks[log].body: offset 19: not valid JSON"},
+		{"two json values", func(c *hooks.Config) { c.Hooks[1].Body = `{"a":{caller} {callee}}` }, "not valid JSON"},
 		{"bad placeholder in form body", func(c *hooks.Config) {
 			c.Hooks[1].ContentType = "application/x-www-form-urlencoded"
 			c.Hooks[1].Body = "a={Caller}"
@@ -452,4 +467,74 @@ func ExampleLoad() {
 	// Output:
 	// crm browser [incoming.answer queue.answer]
 	// log post [incoming.hangup]
+}
+
+// FuzzLoad feeds arbitrary files to Load: it must never panic, and a file
+// it accepts and Validate passes must survive Save and Load unchanged.
+func FuzzLoad(f *testing.F) {
+	valid, err := os.ReadFile(filepath.Join("testdata", "config", "valid.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(valid)
+	f.Add([]byte(`{"version":1,"hooks":[{"id":"a","tmeout":"1s"}]}`))
+	f.Add([]byte(`{"hooks":[{"timeout":"1h","retries":3}]}`))
+	f.Add([]byte(`[`))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "in.json")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := hooks.Load(path)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), path+": ") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if c.Validate() != nil {
+			return
+		}
+		out := filepath.Join(dir, "out.json")
+		if err := hooks.Save(out, c); err != nil {
+			t.Fatal(err)
+		}
+		back, err := hooks.Load(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(normalize(c), normalize(back)) {
+			t.Fatalf("round trip changed\n%+v\n%+v", c, back)
+		}
+	})
+}
+
+// normalize maps empty collections to nil: omitempty cannot tell them
+// apart in the file.
+func normalize(c *hooks.Config) *hooks.Config {
+	n := c.Clone()
+	if len(n.Queues) == 0 {
+		n.Queues = nil
+	}
+	for i := range n.Queues {
+		if len(n.Queues[i].Numbers) == 0 {
+			n.Queues[i].Numbers = nil
+		}
+	}
+	if len(n.Source.Dialog.Watch) == 0 {
+		n.Source.Dialog.Watch = nil
+	}
+	for i := range n.Hooks {
+		if len(n.Hooks[i].Headers) == 0 {
+			n.Hooks[i].Headers = nil
+		}
+		if len(n.Hooks[i].Triggers) == 0 {
+			n.Hooks[i].Triggers = nil
+		}
+	}
+	if len(n.Hooks) == 0 {
+		n.Hooks = nil
+	}
+	return n
 }

@@ -277,11 +277,15 @@ func (h *Hook) validateBody(ps *problems, path string) {
 	if h.Body == "" {
 		return
 	}
-	if h.ContentType == "" {
-		ps.add(path, h.ID, "content_type", "is required with a body (e.g. application/json)")
-		return
+	ct := h.ContentType
+	if ct == "" {
+		ct = DefaultContentType // what the dispatcher sends
 	}
-	if _, err := templates.ParseBody(h.Body, h.ContentType); err != nil {
+	if _, err := templates.ParseBody(h.Body, ct); err != nil {
+		if h.ContentType == "" {
+			ps.add(path, h.ID, "body", "%v (without content_type the body is sent as %s)", err, DefaultContentType)
+			return
+		}
 		ps.add(path, h.ID, "body", "%v", err)
 	}
 }
@@ -330,7 +334,11 @@ func (c *Config) Warnings() []Problem {
 			warn("url", u.Template())
 		}
 		if h.Body != "" {
-			if b, err := templates.ParseBody(h.Body, h.ContentType); err == nil {
+			ct := h.ContentType
+			if ct == "" {
+				ct = DefaultContentType
+			}
+			if b, err := templates.ParseBody(h.Body, ct); err == nil {
 				warn("body", b.Template())
 			}
 		}

@@ -16,6 +16,32 @@ import (
 // attempt needs (the hook as configured then, the call snapshot), so a
 // restart resumes it without the config or the call still being around.
 
+// Statements on the hot path, prepared once when the journal opens.
+const (
+	qUpsertCall = `INSERT INTO calls (` + callColumns + `)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET direction = excluded.direction, queue = excluded.queue,
+			caller_number = excluded.caller_number, caller_name = excluded.caller_name,
+			callee_number = excluded.callee_number, callee_name = excluded.callee_name,
+			start_ms = excluded.start_ms, answer_ms = excluded.answer_ms, end_ms = excluded.end_ms,
+			outcome = excluded.outcome, user_name = excluded.user_name, updated_ms = excluded.updated_ms`
+	qInsertDelivery = `INSERT OR IGNORE INTO deliveries (
+			webhook_id, call_id, hook_id, hook_name, trigger_name, action, hook_json, call_json,
+			country_code, event_ms, state, next_attempt_ms, created_ms, updated_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`
+	qLoadDelivery = `SELECT webhook_id, hook_json, call_json, trigger_name,
+		country_code, event_ms, state, attempts FROM deliveries WHERE webhook_id = ?`
+	qInsertAttempt = `INSERT INTO attempts
+		(delivery_id, at_ms, status_code, latency_us, error, response) VALUES (?, ?, ?, ?, ?, ?)`
+	qRecordAttempt = `UPDATE deliveries SET state = ?, attempts = attempts + 1,
+		next_attempt_ms = ?, status_code = ?, error = ?, latency_us = ?, updated_ms = ?
+		WHERE webhook_id = ?`
+	qPending = `SELECT webhook_id, next_attempt_ms FROM deliveries
+		WHERE state = 'pending' ORDER BY next_attempt_ms LIMIT ?`
+)
+
+var preparedQueries = []string{qUpsertCall, qInsertDelivery, qLoadDelivery, qInsertAttempt, qRecordAttempt, qPending}
+
 // enqueued is one event to persist with the config it arrived under.
 type enqueued struct {
 	ev  call.Event
@@ -55,25 +81,14 @@ func (j *Journal) ingest(ctx context.Context, batch []enqueued) ([]string, error
 		return nil, fmt.Errorf("begin ingest: %w", err)
 	}
 	defer tx.Rollback()
-	upsert, err := tx.PrepareContext(ctx, `INSERT INTO calls (`+callColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET direction = excluded.direction, queue = excluded.queue,
-			caller_number = excluded.caller_number, caller_name = excluded.caller_name,
-			callee_number = excluded.callee_number, callee_name = excluded.callee_name,
-			start_ms = excluded.start_ms, answer_ms = excluded.answer_ms, end_ms = excluded.end_ms,
-			outcome = excluded.outcome, user_name = excluded.user_name, updated_ms = excluded.updated_ms`)
+	upsert, err := j.txStmt(ctx, tx, qUpsertCall)
 	if err != nil {
 		return nil, fmt.Errorf("prepare call upsert: %w", err)
 	}
-	defer upsert.Close()
-	insert, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO deliveries (
-			webhook_id, call_id, hook_id, hook_name, trigger_name, action, hook_json, call_json,
-			country_code, event_ms, state, next_attempt_ms, created_ms, updated_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`)
+	insert, err := j.txStmt(ctx, tx, qInsertDelivery)
 	if err != nil {
 		return nil, fmt.Errorf("prepare delivery insert: %w", err)
 	}
-	defer insert.Close()
 
 	now := ms(j.now())
 	var ids []string
@@ -119,6 +134,15 @@ func (j *Journal) ingest(ctx context.Context, batch []enqueued) ([]string, error
 	return ids, nil
 }
 
+// txStmt returns the cached statement for query bound to tx.
+func (j *Journal) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	st, err := j.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return tx.StmtContext(ctx, st), nil
+}
+
 // matching returns the hooks of cfg that fire on t: the global switch
 // on, the hook enabled, t among its triggers.
 func matching(cfg *Config, t call.Trigger) []*Hook {
@@ -146,9 +170,11 @@ func (j *Journal) load(ctx context.Context, id string) (outboxRow, error) {
 	var r outboxRow
 	var hookJSON, callJSON, trigger, state string
 	var eventMS int64
-	err := j.db.QueryRowContext(ctx, `SELECT webhook_id, hook_json, call_json, trigger_name,
-		country_code, event_ms, state, attempts FROM deliveries WHERE webhook_id = ?`, id).
-		Scan(&r.id, &hookJSON, &callJSON, &trigger, &r.countryCode, &eventMS, &state, &r.attempts)
+	st, err := j.stmt(qLoadDelivery)
+	if err != nil {
+		return r, fmt.Errorf("load delivery %s: %w", id, err)
+	}
+	err = st.QueryRowContext(ctx, id).Scan(&r.id, &hookJSON, &callJSON, &trigger, &r.countryCode, &eventMS, &state, &r.attempts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("load delivery %s: %w", id, ErrDeliveryNotFound)
 	}
@@ -172,15 +198,18 @@ func (j *Journal) record(ctx context.Context, id string, a attemptRecord) error 
 		return fmt.Errorf("record attempt of %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO attempts
-		(delivery_id, at_ms, status_code, latency_us, error, response) VALUES (?, ?, ?, ?, ?, ?)`,
-		id, ms(a.at), a.statusCode, a.latency.Microseconds(), a.err, a.response); err != nil {
+	ins, err := j.txStmt(ctx, tx, qInsertAttempt)
+	if err != nil {
 		return fmt.Errorf("record attempt of %s: %w", id, err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = ?, attempts = attempts + 1,
-		next_attempt_ms = ?, status_code = ?, error = ?, latency_us = ?, updated_ms = ?
-		WHERE webhook_id = ?`,
-		string(a.state), ms(a.next), a.statusCode, a.err, a.latency.Microseconds(), ms(a.at), id); err != nil {
+	upd, err := j.txStmt(ctx, tx, qRecordAttempt)
+	if err != nil {
+		return fmt.Errorf("update delivery %s: %w", id, err)
+	}
+	if _, err := ins.ExecContext(ctx, id, ms(a.at), a.statusCode, a.latency.Microseconds(), a.err, a.response); err != nil {
+		return fmt.Errorf("record attempt of %s: %w", id, err)
+	}
+	if _, err := upd.ExecContext(ctx, string(a.state), ms(a.next), a.statusCode, a.err, a.latency.Microseconds(), ms(a.at), id); err != nil {
 		return fmt.Errorf("update delivery %s: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -197,8 +226,11 @@ type dueRow struct {
 
 // pending returns up to limit pending deliveries, earliest due first.
 func (j *Journal) pending(ctx context.Context, limit int) ([]dueRow, error) {
-	rows, err := j.db.QueryContext(ctx, `SELECT webhook_id, next_attempt_ms FROM deliveries
-		WHERE state = 'pending' ORDER BY next_attempt_ms, created_ms LIMIT ?`, limit)
+	st, err := j.stmt(qPending)
+	if err != nil {
+		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	rows, err := st.QueryContext(ctx, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}

@@ -282,6 +282,8 @@ func (d *Dialog) apply(sub *subscription, body []byte) {
 		return
 	}
 	switch d.mapper.apply(sub.entity, info) {
+	case applied:
+		d.log.Debug("dialog-info applied", "ext", sub.ext, "version", info.Version, "state", info.State, "dialogs", len(info.Dialogs))
 	case stale:
 		d.log.Debug("stale dialog-info dropped", "ext", sub.ext, "version", info.Version)
 	case gap:

@@ -167,7 +167,7 @@ func (p *Proxy) Run(ctx context.Context) error {
 	}
 
 	tl := sipmsg.NewTransportLayer(net.DefaultResolver, sipmsg.NewParser(), nil,
-		sipmsg.WithTransportLayerLogger(p.log.With("part", "transport")))
+		sipmsg.WithTransportLayerLogger(slog.New(debugOnly{p.log.Handler()}).With("part", "transport")))
 	tl.OnMessage(p.handle)
 	laddr := pc.LocalAddr().(*net.UDPAddr)
 	host := laddr.IP.String()
@@ -292,3 +292,20 @@ func splitHostPortDefault(s string, def int) (string, int, error) {
 	}
 	return host, port, nil
 }
+
+// debugOnly demotes every record to debug: sipgo's transport logs each
+// unparsable datagram as an error, with its content, and peers control
+// how many of those arrive.
+type debugOnly struct{ h slog.Handler }
+
+func (d debugOnly) Enabled(ctx context.Context, _ slog.Level) bool {
+	return d.h.Enabled(ctx, slog.LevelDebug)
+}
+
+func (d debugOnly) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = slog.LevelDebug
+	return d.h.Handle(ctx, r)
+}
+
+func (d debugOnly) WithAttrs(as []slog.Attr) slog.Handler { return debugOnly{d.h.WithAttrs(as)} }
+func (d debugOnly) WithGroup(name string) slog.Handler    { return debugOnly{d.h.WithGroup(name)} }

@@ -3,6 +3,7 @@ package sip
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/callhook/callhook/call"
@@ -22,6 +23,10 @@ const (
 	challengeWait = 32 * time.Second
 	// legLinger keeps ended legs, so late retransmissions find them.
 	legLinger = 2 * time.Minute
+	// maxTalk ends an answered call whose BYE never passed the proxy (the
+	// PBX routed it elsewhere, or it was lost), so it does not stay
+	// active, and in memory, forever.
+	maxTalk = 12 * time.Hour
 )
 
 type leg struct {
@@ -33,6 +38,7 @@ type leg struct {
 	// the INVITE's final response arrives (a 200 may still cross it).
 	cancel   call.Outcome
 	answered bool
+	answerAt time.Time
 	ended    time.Time
 	// deadline ends the call with onDeadline if nothing else did by then.
 	deadline   time.Time
@@ -43,6 +49,9 @@ type callObserver struct {
 	tr          *Tracker
 	ringTimeout time.Duration
 	now         func() time.Time
+
+	// invites counts initial INVITEs relayed, retransmissions included.
+	invites atomic.Int64
 
 	mu   sync.Mutex
 	legs map[string]*leg
@@ -70,6 +79,7 @@ func (o *callObserver) request(req *sipmsg.Request, dir call.Direction, phone fl
 }
 
 func (o *callObserver) invite(req *sipmsg.Request, id string, dir call.Direction, phone flow) {
+	o.invites.Add(1)
 	now := o.now()
 	ft, _ := req.From().Params.Get("tag")
 	o.mu.Lock()
@@ -151,6 +161,9 @@ func (o *callObserver) response(res *sipmsg.Response) {
 	switch {
 	case res.IsSuccess():
 		first := !l.answered
+		if first {
+			l.answerAt = now
+		}
 		l.answered, l.deadline = true, time.Time{}
 		o.mu.Unlock()
 		if first {
@@ -235,6 +248,9 @@ func (o *callObserver) expire(now time.Time) {
 		case !l.answered && !l.deadline.IsZero() && now.After(l.deadline):
 			l.ended = now
 			ends = append(ends, due{id, l.onDeadline})
+		case l.answered && now.Sub(l.answerAt) > maxTalk:
+			l.ended = now
+			ends = append(ends, due{id, call.Answered})
 		}
 	}
 	o.mu.Unlock()
@@ -242,3 +258,7 @@ func (o *callObserver) expire(now time.Time) {
 		o.tr.End(d.id, d.outcome, now)
 	}
 }
+
+// invitesSeen returns how many initial INVITEs the proxy relayed,
+// retransmissions included.
+func (p *Proxy) invitesSeen() int64 { return p.calls.invites.Load() }

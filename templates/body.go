@@ -69,11 +69,12 @@ func ParseBody(src, contentType string) (*Body, error) {
 	full.Trigger = ""
 	empty := Data{Trigger: call.IncomingRing, Secret: func(string) (string, error) { return "", nil }}
 	for _, d := range []Data{full, empty} {
-		out, err := b.Render(d)
+		var starts []int
+		out, err := t.render(&d, func(i int, v value) string { return b.escape(i, v) }, &starts)
 		if err != nil {
 			return nil, err
 		}
-		if err := checkJSON(out); err != nil {
+		if err := checkJSON(t, []byte(out), starts); err != nil {
 			return nil, err
 		}
 	}
@@ -114,20 +115,31 @@ func jsonContexts(t *Template) ([]bool, error) {
 	return in, nil
 }
 
-// checkJSON reports where a rendered body stops being JSON.
-func checkJSON(out []byte) error {
+// checkJSON reports where a rendered body stops being JSON, as an offset
+// in the template: starts holds where each part begins in out.
+func checkJSON(t *Template, out []byte, starts []int) error {
 	var v any
 	err := json.Unmarshal(out, &v)
 	if err == nil {
 		return nil
 	}
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		lo := max(int(se.Offset)-20, 0)
-		hi := min(int(se.Offset)+20, len(out))
-		return fmt.Errorf("body is not valid JSON (rendered with sample data: %v near %q)", se, out[lo:hi])
+	if !errors.As(err, &se) {
+		return fmt.Errorf("not valid JSON: %w", err)
 	}
-	return fmt.Errorf("body is not valid JSON: %w", err)
+	pos := int(se.Offset) - 1 // the offending byte
+	off := len(t.src)
+	for i := len(starts) - 1; i >= 0; i-- {
+		if pos >= starts[i] {
+			p := t.parts[i]
+			off = p.off
+			if !p.isRef {
+				off += min(pos-starts[i], len(p.lit))
+			}
+			break
+		}
+	}
+	return &Error{Offset: off, Msg: "not valid JSON (rendered with sample data: " + se.Error() + ")"}
 }
 
 // Template returns the underlying template.
@@ -135,7 +147,7 @@ func (b *Body) Template() *Template { return b.t }
 
 // Render renders the body; a JSON body is always valid JSON.
 func (b *Body) Render(d Data) ([]byte, error) {
-	s, err := b.t.render(&d, b.escape)
+	s, err := b.t.render(&d, b.escape, nil)
 	return []byte(s), err
 }
 

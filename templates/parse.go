@@ -3,6 +3,7 @@ package templates
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Template is a parsed placeholder template.
@@ -152,6 +153,10 @@ func scanRef(src string, i int) (Ref, int, error) {
 		return Ref{}, 0, nil
 	}
 	if !closed {
+		if j < len(src) {
+			_, n := utf8.DecodeRuneInString(src[j:])
+			return Ref{}, 0, errAt(i, src[i:j+n], "unexpected %q in placeholder (write {{ for a literal brace)", src[j:j+n])
+		}
 		return Ref{}, 0, errAt(i, src[i:j], "placeholder is not closed with } (write {{ for a literal brace)")
 	}
 	tok := src[i:j]

@@ -25,10 +25,7 @@ func Sample(t call.Trigger, user, countryCode string) Data {
 		Callee:    call.Party{Number: "1002", Name: user},
 		User:      user,
 		Start:     sampleStart,
-		Headers: map[string]string{
-			"user-agent": "Callhook sample",
-			"x-queue":    "",
-		},
+		Headers:   map[string]string{"user-agent": "Callhook sample"},
 	}
 	if len(t) > 6 && t[:6] == "queue." {
 		c.Queue = "Support"

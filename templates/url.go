@@ -143,7 +143,7 @@ func (u *URL) String() string { return u.t.src }
 func (u *URL) Render(d Data) (string, error) {
 	s, err := u.t.render(&d, func(i int, v value) string {
 		return escapeURL(v.s, u.where[i] == inPath)
-	})
+	}, nil)
 	if err != nil {
 		return "", err
 	}

@@ -116,7 +116,7 @@ func (c *callsTab) showLive(calls []call.Call) {
 		if !cl.Answer.IsZero() {
 			state = c.u.l.Tf("talking %s", clock(cl.Duration(now)))
 		}
-		c.live.Add(widget.NewLabel(fmt.Sprintf("%s %s · %s", arrow(cl.Direction), party(cl.Remote()), state)))
+		c.live.Add(widget.NewLabel(fmt.Sprintf("%s %s · %s", arrow(c.u.l, cl.Direction), party(cl.Remote()), state)))
 	}
 }
 
@@ -156,7 +156,7 @@ func (c *callsTab) showHistory(rows []CallRow) {
 func (c *callsTab) callRow(r CallRow) fyne.CanvasObject {
 	l := c.u.l
 	cl := r.Call
-	head := fmt.Sprintf("%s %s · %s", arrow(cl.Direction), party(cl.Remote()), cl.Start.Local().Format("2006-01-02 15:04:05"))
+	head := fmt.Sprintf("%s %s · %s", arrow(c.u.l, cl.Direction), party(cl.Remote()), cl.Start.Local().Format("2006-01-02 15:04:05"))
 	if cl.Queue != "" {
 		head += " · " + l.Tf("queue %s", cl.Queue)
 	}
@@ -237,11 +237,11 @@ func (c *callsTab) resend(id string, btn *widget.Button) {
 	})
 }
 
-func arrow(d call.Direction) string {
+func arrow(l tr, d call.Direction) string {
 	if d == call.Out {
-		return "↗"
+		return l.T("Outgoing")
 	}
-	return "↙"
+	return l.T("Incoming")
 }
 
 // party shows a remote party; it is caller-supplied text.

@@ -98,28 +98,44 @@ func (hl *headerList) markStored(r *headerRow, name string) {
 	r.value.Disable()
 }
 
-// toggleSecret moves the typed value into the keychain (in the background:
-// the keychain may prompt or be slow), or makes the value plain again.
+// toggleSecret moves the value into the keychain, or makes it plain
+// again. Checked before a value is typed, the row waits for the value and
+// Enter, and never puts it in the config meanwhile.
 func (hl *headerList) toggleSecret(r *headerRow, on bool) {
 	l := hl.e.u.l
 	if !on {
+		r.value.Password = false
+		r.value.OnSubmitted = nil
 		if r.secretName != "" {
 			r.secretName = ""
 			r.value.Enable()
-			r.value.SetPlaceHolder(l.T("value; placeholders allowed"))
-			hl.e.changed()
 		}
+		r.value.SetPlaceHolder(l.T("value; placeholders allowed"))
+		r.value.Refresh()
+		hl.e.changed()
 		return
 	}
 	if r.secretName != "" {
 		return
 	}
+	r.value.Password = true
+	r.value.OnSubmitted = func(string) { hl.store(r) }
+	r.value.SetPlaceHolder(l.T("type the secret value and press Enter"))
+	r.value.Refresh()
+	if r.value.Text != "" {
+		hl.store(r)
+		return
+	}
+	hl.e.changed()
+}
+
+// store puts the row's value into the keychain in the background (the
+// keychain may prompt or be slow), then references it from the config.
+func (hl *headerList) store(r *headerRow) {
+	l := hl.e.u.l
 	value, key := r.value.Text, strings.TrimSpace(r.key.Text)
 	if value == "" || key == "" {
 		showMessage(hl.msg, l.T("Type the header name and value first, then mark it secret."))
-		r.secret.OnChanged = nil
-		r.secret.SetChecked(false)
-		r.secret.OnChanged = func(on bool) { hl.toggleSecret(r, on) }
 		return
 	}
 	name := secretName(hl.e.currentID(), key)
@@ -130,12 +146,10 @@ func (hl *headerList) toggleSecret(r *headerRow, on bool) {
 			r.secret.Enable()
 			if err != nil {
 				showMessage(hl.msg, l.Tf("Could not store the secret in the keychain: %v", err))
-				r.secret.OnChanged = nil
-				r.secret.SetChecked(false)
-				r.secret.OnChanged = func(on bool) { hl.toggleSecret(r, on) }
 				return
 			}
 			showMessage(hl.msg, "")
+			r.value.OnSubmitted = nil
 			hl.markStored(r, name)
 			hl.e.changed()
 		})
@@ -153,11 +167,14 @@ func (hl *headerList) values() map[string]string {
 		if k == "" {
 			continue
 		}
-		if r.secretName != "" {
+		switch {
+		case r.secretName != "":
 			m[k] = "{secret." + r.secretName + "}"
-			continue
+		case r.secret.Checked:
+			// A secret being typed stays out of the config.
+		default:
+			m[k] = r.value.Text
 		}
-		m[k] = r.value.Text
 	}
 	return m
 }

@@ -38,6 +38,7 @@ type hookRow struct {
 func newHooksTab(u *UI) *hooksTab {
 	h := &hooksTab{u: u, list: container.NewVBox(), status: widget.NewLabel("")}
 	h.status.Wrapping = fyne.TextWrapWord
+	h.status.Hide()
 	add := widget.NewButtonWithIcon(u.l.T("Add hook"), theme.ContentAddIcon(), h.add)
 	add.Importance = widget.HighImportance
 	sim := widget.NewButtonWithIcon(u.l.T("Simulate a call"), theme.MediaPlayIcon(), h.simulate)
@@ -114,7 +115,7 @@ func (h *hooksTab) row(hk hooks.Hook) fyne.CanvasObject {
 	})
 	buttons := container.NewHBox(test, edit, dup, del)
 	text := container.NewVBox(title, summary)
-	return container.NewVBox(container.NewBorder(nil, nil, r.enabled, buttons, text), r.result)
+	return container.NewVBox(container.NewBorder(nil, nil, r.enabled, container.NewCenter(buttons), text), r.result)
 }
 
 // summary says what a hook does at a glance: "incoming.answer, queue.answer
@@ -225,7 +226,7 @@ func (h *hooksTab) dirty() bool { return h.editor != nil && h.editor.unsaved }
 // without a PBX.
 func (h *hooksTab) simulate() {
 	l := h.u.l
-	h.status.SetText(l.T("Simulating an incoming call from +49 30 1234567 (Jane Doe)…"))
+	showMessage(h.status, l.T("Simulating an incoming call from +49 30 1234567 (Jane Doe)…"))
 	h.u.spawn(func() {
 		ctx, cancel := context.WithTimeout(h.u.ctx, time.Minute)
 		defer cancel()

@@ -108,8 +108,13 @@ func (u *UI) reload() {
 				u.banner.show(bannerError, u.l.Tf("The config file changed on disk but has problems; the running settings stay in effect until it is fixed: %v", err), "", nil)
 				return
 			}
+			relang := cfg.UI.Language != u.cfg.UI.Language
 			u.cfg = cfg
-			u.refresh()
+			if relang {
+				u.setLanguage(cfg.UI.Language)
+			} else {
+				u.refresh()
+			}
 			u.banner.show(bannerInfo, u.l.T("The config file changed on disk and was reloaded."), "", nil)
 		})
 	})

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/hooks"
 	"github.com/callhook/callhook/sip"
 )
@@ -30,6 +31,8 @@ type engine struct {
 	srcDone chan struct{}
 	// onStatus is told of every source status change (GUI, run's log).
 	onStatus func(sip.Status)
+	// onCall is told of every call event after the dispatcher has it.
+	onCall func(call.Event)
 }
 
 // openEngine opens the journal under p.data and builds the dispatcher and
@@ -41,8 +44,19 @@ func openEngine(p paths, cfg *hooks.Config, log *slog.Logger) (*engine, error) {
 	}
 	e := &engine{paths: p, log: log, journal: j, cfg: cfg, secrets: hooks.Keyring{}}
 	e.disp = hooks.NewDispatcher(j, cfg, hooks.WithLogger(log), hooks.WithSecrets(e.secrets))
-	e.tracker = sip.NewTracker(cfg.User, queueRules(cfg), e.disp.Handle)
+	e.tracker = sip.NewTracker(cfg.User, queueRules(cfg), e.handle)
 	return e, nil
+}
+
+// handle passes a call event to the dispatcher, then to onCall.
+func (e *engine) handle(ev call.Event) {
+	e.disp.Handle(ev)
+	e.mu.Lock()
+	fn := e.onCall
+	e.mu.Unlock()
+	if fn != nil {
+		fn(ev)
+	}
 }
 
 // start resumes pending deliveries and starts the configured source.

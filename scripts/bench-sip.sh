@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Benchmark Callhook's SIP proxy with sipp: the same call scenario at a
+# fixed rate, three ways, one run each:
+#   direct    sipp UAC -> sipp UAS
+#   kamailio  sipp UAC -> Kamailio -> sipp UAS
+#   callhook  sipp UAC -> Callhook proxy -> Kamailio -> sipp UAS
+# and prints INVITE->200 latency p50/p99 (sipp -trace_rtt), failed calls,
+# the latency Callhook adds over Kamailio alone, and the proxy's CPU use.
+# Figures only, no assertions. Everything runs on 127.0.0.1.
+#
+# Usage: scripts/bench-sip.sh   (env: RATE=100 CALLS=1000 TRANSPORT=udp
+#                                KAMAILIO_MODULES=dir BASE_PORT=n KEEP=1)
+set -euo pipefail
+
+RATE=${RATE:-100}
+CALLS=${CALLS:-1000}
+TRANSPORT=${TRANSPORT:-udp}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d)
+PIDS=()
+
+cleanup() {
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+	if [ -n "${KEEP:-}" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+need() { command -v "$1" >/dev/null || { echo "bench-sip: $1 not found; install it" >&2; exit 2; }; }
+need sipp
+need go
+KAMAILIO=$(command -v kamailio || echo /usr/sbin/kamailio)
+[ -x "$KAMAILIO" ] || { echo "bench-sip: kamailio not found; install it" >&2; exit 2; }
+MODULES=${KAMAILIO_MODULES:-}
+if [ -z "$MODULES" ]; then
+	for d in /usr/lib/x86_64-linux-gnu/kamailio/modules /usr/lib/aarch64-linux-gnu/kamailio/modules \
+		/usr/lib64/kamailio/modules /usr/lib/kamailio/modules /usr/local/lib/kamailio/modules; do
+		[ -f "$d/tm.so" ] && MODULES=$d && break
+	done
+fi
+[ -n "$MODULES" ] || { echo "bench-sip: kamailio modules not found; set KAMAILIO_MODULES" >&2; exit 2; }
+
+# Ports: a random block of seven, checked free on udp and tcp.
+port_free() { ! ss -Hlun "sport = :$1" | grep -q . && ! ss -Hltn "sport = :$1" | grep -q .; }
+BASE=${BASE_PORT:-$((20000 + RANDOM % 20000))}
+for i in 0 1 2 3 4 5 6; do
+	port_free $((BASE + i)) || { echo "bench-sip: port $((BASE + i)) busy; set BASE_PORT" >&2; exit 2; }
+done
+KPORT=$BASE UASPORT=$((BASE + 1)) PROXYPORT=$((BASE + 2))
+CP=$((BASE + 3))
+K=127.0.0.1:$KPORT UAS=127.0.0.1:$UASPORT PROXY=127.0.0.1:$PROXYPORT
+SIPP="sipp -i 127.0.0.1 -nostdin -cp"
+T=u1
+[ "$TRANSPORT" = tcp ] && T=t1
+
+echo "building proxy bench helper..."
+(cd "$ROOT" && go test -c -o "$WORK/sip.test" ./sip)
+
+sed -e "s#{{.Port}}#$KPORT#g" -e "s#{{.ModulesDir}}#$MODULES#g" "$ROOT/testdata/kamailio/proxy.cfg" |
+	sed -e 's/^debug=2/debug=0/' >"$WORK/kamailio.cfg"
+"$KAMAILIO" -f "$WORK/kamailio.cfg" -DD -E -m 128 -M 16 -Y "$WORK" -P "$WORK/k.pid" -w "$WORK" 2>"$WORK/kamailio.log" &
+PIDS+=($!)
+for _ in $(seq 50); do
+	ss -Hlun "sport = :$KPORT" | grep -q . && break
+	sleep 0.1
+done
+
+# The callee: registered at Kamailio as 2001, answers every call.
+$SIPP $CP -sf "$ROOT/testdata/sipp/register.xml" -p "$UASPORT" -s 2001 -m 1 -timeout 10s -timeout_error "$K" >/dev/null
+# -bg detaches and prints "Background mode - PID=[n]": that pid is ours.
+$SIPP $((CP + 1)) -sf "$ROOT/testdata/sipp/uas_fast.xml" -p "$UASPORT" -t "$T" -bg >"$WORK/uas.out" 2>&1 || true
+UASPID=$(sed -n 's/.*PID=\[\([0-9]*\)\].*/\1/p' "$WORK/uas.out")
+[ -n "$UASPID" ] || { echo "bench-sip: callee sipp did not start" >&2; exit 1; }
+PIDS+=("$UASPID")
+
+CALLHOOK_BENCH_LISTEN=$PROXY CALLHOOK_BENCH_UPSTREAM=$K CALLHOOK_BENCH_TRANSPORT=$TRANSPORT \
+	"$WORK/sip.test" -test.run '^TestBenchProxyServe$' -test.v >"$WORK/proxy.out" 2>"$WORK/proxy.err" &
+PROXYPID=$!
+PIDS+=("$PROXYPID")
+for _ in $(seq 50); do
+	ss -Hlun "sport = :$PROXYPORT" | grep -q . && break
+	sleep 0.1
+done
+# The test binary is the proxy process itself (go test -c, run directly).
+PROXYPROC=$PROXYPID
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run NAME TARGET: one sipp run; prints p50/p99 and failures.
+run() {
+	local name=$1 target=$2 dir="$WORK/$1"
+	mkdir -p "$dir"
+	(cd "$dir" && $SIPP $((CP + 2)) -sf "$ROOT/testdata/sipp/uac.xml" -t "$T" -s 2001 \
+		-key caller 1001 -key caller_name Bench -r "$RATE" -m "$CALLS" -l $((RATE * 5)) \
+		-trace_rtt -rtt_freq 1 -trace_stat -stf stat.csv -timeout $((CALLS / RATE + 60))s \
+		"$target" >/dev/null 2>&1) || true
+	local rtt
+	rtt=$(ls "$dir"/*_rtt.csv 2>/dev/null | head -1)
+	local failed
+	failed=$(awk -F';' 'NR==1{for(i=1;i<=NF;i++) if($i=="FailedCall(C)") c=i} END{print (c?$c:"?")}' "$dir/stat.csv" 2>/dev/null || echo "?")
+	if [ -z "$rtt" ]; then
+		printf '%-9s no latency samples (failed calls: %s)\n' "$name" "$failed"
+		echo "0 0" >"$dir/pct"
+		return
+	fi
+	# rtt.csv: Date_ms;response_time_ms;rtd_no
+	awk -F';' 'NR>1 && $2 ~ /^[0-9.]+$/ {print $2}' "$rtt" | sort -n >"$dir/samples"
+	local n p50 p99
+	n=$(wc -l <"$dir/samples")
+	p50=$(awk -v n="$n" 'NR==int((n-1)*0.50)+1' "$dir/samples")
+	p99=$(awk -v n="$n" 'NR==int((n-1)*0.99)+1' "$dir/samples")
+	echo "$p50 $p99" >"$dir/pct"
+	printf '%-9s calls=%s samples=%s INVITE->200 p50=%sms p99=%sms failed=%s\n' "$name" "$CALLS" "$n" "$p50" "$p99" "$failed"
+}
+
+echo "rate ${RATE}/s, ${CALLS} calls per run, transport $TRANSPORT"
+run direct "$UAS"
+run kamailio "$K"
+T0=$(cpu_ticks "$PROXYPROC")
+W0=$(date +%s.%N)
+run callhook "$PROXY"
+T1=$(cpu_ticks "$PROXYPROC")
+W1=$(date +%s.%N)
+
+read -r kp50 kp99 <"$WORK/kamailio/pct"
+read -r cp50 cp99 <"$WORK/callhook/pct"
+HZ=$(getconf CLK_TCK)
+awk -v a="$kp50" -v b="$cp50" -v c="$kp99" -v d="$cp99" \
+	'BEGIN{printf "added by callhook: p50=%+.3fms p99=%+.3fms\n", b-a, d-c}'
+awk -v t=$((T1 - T0)) -v hz="$HZ" -v w0="$W0" -v w1="$W1" \
+	'BEGIN{printf "proxy cpu: %.2fs over %.1fs wall (%.1f%% of one core)\n", t/hz, w1-w0, 100*t/hz/(w1-w0)}'
+kill -TERM "$PROXYPID" 2>/dev/null || true
+wait "$PROXYPID" 2>/dev/null || true
+grep -h "proxy events" "$WORK/proxy.out" || true
