@@ -307,6 +307,7 @@ func TestDefaultPath(t *testing.T) {
 
 func TestSaveRoundTrip(t *testing.T) {
 	c := loadValid(t)
+	c.Hooks[0].URL += "&x=<y>"
 	path := filepath.Join(t.TempDir(), "sub", "dir", "config.json")
 	if err := hooks.Save(path, c); err != nil {
 		t.Fatal(err)
@@ -326,6 +327,9 @@ func TestSaveRoundTrip(t *testing.T) {
 	second, _ := os.ReadFile(path)
 	if !bytes.Equal(first, second) {
 		t.Error("second save differs")
+	}
+	if !bytes.Contains(first, []byte(`"url": "https://crm.example.com/search?phone={remote|e164}&x=<y>"`)) {
+		t.Errorf("url not written as typed:\n%s", first)
 	}
 	if !bytes.Contains(first, []byte(`"timeout": "10s"`)) {
 		t.Errorf("timeout not written as a duration string:\n%s", first)

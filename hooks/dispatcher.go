@@ -66,7 +66,7 @@ type Dispatcher struct {
 
 	wake chan struct{} // Handle -> ingest
 	kick chan struct{} // -> scheduler: the outbox changed
-	work chan string   // delivery ids for the workers
+	work chan job      // deliveries for the workers
 
 	// inflight holds ids queued for or being attempted by a worker, so
 	// that ingest and the scheduler never hand out one twice.
@@ -76,6 +76,10 @@ type Dispatcher struct {
 	// browserMu makes "already opened for this call?" and the opening
 	// one step.
 	browserMu sync.Mutex
+
+	// chains keeps the deliveries of one call to one hook in order: it
+	// counts those not yet final per call and hook (see order.go).
+	chains chains
 
 	changes broadcaster
 	results fanout
@@ -104,7 +108,9 @@ func WithOpener(o Opener) Option { return func(d *Dispatcher) { d.opener = o } }
 // that redirects are never followed.
 func WithHTTPClient(c *http.Client) Option { return func(d *Dispatcher) { d.client = c } }
 
-// WithClock sets the clock for timestamps and retry scheduling.
+// WithClock sets the clock for timestamps and retry scheduling. The
+// scheduler still sleeps in real time, for as long as the clock says a
+// delivery is away: under a frozen clock, retries never come due.
 func WithClock(c Clock) Option { return func(d *Dispatcher) { d.clock = c } }
 
 // WithWorkers sets how many deliveries are attempted at once (default 8).
@@ -138,6 +144,7 @@ func NewDispatcher(j *Journal, cfg *Config, opts ...Option) *Dispatcher {
 		wake:     make(chan struct{}, 1),
 		kick:     make(chan struct{}, 1),
 		inflight: map[string]struct{}{},
+		chains:   chains{open: map[chainKey]int{}},
 	}
 	for _, o := range opts {
 		o(d)
@@ -148,7 +155,7 @@ func NewDispatcher(j *Journal, cfg *Config, opts ...Option) *Dispatcher {
 	d.client = newHTTPClient(d.client, d.workers)
 	// Small on purpose: what does not fit stays pending in the outbox,
 	// which is where a backlog belongs, not in memory.
-	d.work = make(chan string, 4*d.workers)
+	d.work = make(chan job, 4*d.workers)
 	d.hard, d.hardCancel = context.WithCancel(context.Background())
 	d.SetConfig(cfg)
 	return d
@@ -196,6 +203,11 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 	if d.started {
 		return errors.New("dispatcher already started")
 	}
+	open, err := d.j.openChains(ctx)
+	if err != nil {
+		return err
+	}
+	d.chains.seed(open)
 	d.started = true
 	ctx, d.stop = context.WithCancel(ctx)
 	d.results.start(d.log)
@@ -236,6 +248,7 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 		}
 		d.results.close()
 		d.changes.notify()
+		d.client.CloseIdleConnections()
 	})
 	return d.closeErr
 }
@@ -277,7 +290,16 @@ func (d *Dispatcher) Subscribe(f func(Result)) (cancel func()) { return d.result
 // Resend queues a failed or dropped delivery again, with the same
 // webhook id so that the receiver can still recognise a duplicate.
 func (d *Dispatcher) Resend(ctx context.Context, webhookID string) error {
-	if err := d.j.requeue(ctx, webhookID); err != nil {
+	row, err := d.j.load(ctx, webhookID)
+	if err != nil {
+		return fmt.Errorf("re-send: %w", err)
+	}
+	// Counted before it is pending again, so a worker finishing it at
+	// once finds it counted.
+	key := chainKey{row.call.ID, row.hook.ID}
+	d.chains.add(key)
+	if err := d.j.requeue(ctx, webhookID, d.clock.Now()); err != nil {
+		d.chains.done(key)
 		return err
 	}
 	d.changes.notify()

@@ -133,8 +133,12 @@ func TestFiresOncePerCallPerHookPerTrigger(t *testing.T) {
 				d.Handle(event(c, tr))
 			}
 			waitCall(t, d, c.ID)
-			if got := len(rc.requests()); got != tt.want {
-				t.Errorf("got %d requests, want %d", got, tt.want)
+			if reqs := rc.requests(); len(reqs) != tt.want {
+				var ids []string
+				for _, r := range reqs {
+					ids = append(ids, r.header.Get(HeaderWebhookID))
+				}
+				t.Errorf("got %d requests (webhook ids %v), want %d", len(reqs), ids, tt.want)
 			}
 			// The call is journaled whether or not a hook fired.
 			if ds := deliveriesOf(t, j, c.ID); len(ds) != tt.want {
@@ -362,5 +366,30 @@ func TestTestFiresOnceWithSampleData(t *testing.T) {
 	rc.setRespond(statuses(http.StatusOK))
 	if res, err := d.Test(context.Background(), h, call.IncomingAnswer); err != nil || res.State != StateDelivered {
 		t.Errorf("Test against a 200 receiver: %+v, %v", res, err)
+	}
+}
+
+func TestSlowSubscriberDoesNotHoldDeliveries(t *testing.T) {
+	rc := newReceiver(t, statuses(http.StatusOK))
+	h := Hook{ID: "s", Enabled: true, Triggers: []call.Trigger{call.IncomingRing}, Action: ActionGet, URL: rc.URL}
+	d, _ := startDispatcher(t, testConfig(h))
+	block := make(chan struct{})
+	defer close(block)
+	got := make(chan Result, 100)
+	cancel := d.Subscribe(func(r Result) {
+		got <- r
+		<-block
+	})
+	defer cancel()
+	for i := range 20 {
+		c := testCall("call-sub-" + strconv.Itoa(i))
+		d.Handle(event(c, call.IncomingRing))
+		waitCall(t, d, c.ID)
+	}
+	if n := len(rc.requests()); n != 20 {
+		t.Errorf("got %d requests with a stuck subscriber, want 20", n)
+	}
+	if r := <-got; r.HookID != "s" || r.State != StateDelivered || !r.Final {
+		t.Errorf("first result = %+v", r)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -95,11 +95,6 @@ type Journal struct {
 	db   *sql.DB
 	path string
 	now  func() time.Time
-
-	// stmts holds the hot path's prepared statements: parsing SQL was a
-	// fifth of the cost of a delivery.
-	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt
 }
 
 // Open opens (creating it if need be) the journal in dir.
@@ -113,7 +108,7 @@ func Open(dir string) (*Journal, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?"+q.Encode())
+	db, err := sql.Open("sqlite", sqliteURI(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open journal %s: %w", path, err)
 	}
@@ -121,16 +116,23 @@ func Open(dir string) (*Journal, error) {
 	// never meet SQLITE_BUSY; other processes (callhook history while
 	// callhook run) are covered by busy_timeout.
 	db.SetMaxOpenConns(1)
-	j := &Journal{db: db, path: path, now: time.Now, stmts: map[string]*sql.Stmt{}}
+	j := &Journal{db: db, path: path, now: time.Now}
 	if err := j.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if err := j.prepare(context.Background()); err != nil {
-		j.Close()
-		return nil, fmt.Errorf("open journal %s: %w", path, err)
-	}
 	return j, nil
+}
+
+// sqliteURI turns a file path into an SQLite URI filename. Without the
+// escaping, a data directory containing "#" or "?" would silently open a
+// different file.
+func sqliteURI(path string) string {
+	p := filepath.ToSlash(path)
+	if filepath.VolumeName(path) != "" {
+		p = "/" + p // file:///C:/...
+	}
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
 }
 
 func (j *Journal) migrate(ctx context.Context) error {
@@ -164,39 +166,8 @@ func (j *Journal) migrate(ctx context.Context) error {
 // Path returns the journal file's path.
 func (j *Journal) Path() string { return j.path }
 
-// prepare prepares the hot-path statements. It must run before any
-// transaction: with one connection, preparing inside one would wait for
-// the connection the transaction holds.
-func (j *Journal) prepare(ctx context.Context) error {
-	for _, q := range preparedQueries {
-		s, err := j.db.PrepareContext(ctx, q)
-		if err != nil {
-			return fmt.Errorf("prepare journal statement: %w", err)
-		}
-		j.stmts[q] = s
-	}
-	return nil
-}
-
-// stmt returns the prepared statement for query.
-func (j *Journal) stmt(query string) (*sql.Stmt, error) {
-	j.stmtMu.Lock()
-	defer j.stmtMu.Unlock()
-	s, ok := j.stmts[query]
-	if !ok {
-		return nil, errors.New("journal closed or statement not prepared")
-	}
-	return s, nil
-}
-
-// Close closes the journal file.
+// Close closes the journal file; close the dispatcher using it first.
 func (j *Journal) Close() error {
-	j.stmtMu.Lock()
-	for q, s := range j.stmts {
-		s.Close()
-		delete(j.stmts, q)
-	}
-	j.stmtMu.Unlock()
 	if err := j.db.Close(); err != nil {
 		return fmt.Errorf("close journal: %w", err)
 	}

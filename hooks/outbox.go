@@ -16,7 +16,8 @@ import (
 // attempt needs (the hook as configured then, the call snapshot), so a
 // restart resumes it without the config or the call still being around.
 
-// Statements on the hot path, prepared once when the journal opens.
+// Statements on the hot path. (The driver parses SQL on every execution
+// whether prepared or not, so they are not prepared.)
 const (
 	qUpsertCall = `INSERT INTO calls (` + callColumns + `)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -36,11 +37,14 @@ const (
 	qRecordAttempt = `UPDATE deliveries SET state = ?, attempts = attempts + 1,
 		next_attempt_ms = ?, status_code = ?, error = ?, latency_us = ?, updated_ms = ?
 		WHERE webhook_id = ?`
-	qPending = `SELECT webhook_id, next_attempt_ms FROM deliveries
-		WHERE state = 'pending' ORDER BY next_attempt_ms LIMIT ?`
+	// qPending skips deliveries whose call and hook have an earlier one
+	// still pending: they wait their turn (see order.go).
+	qPending = `SELECT webhook_id, next_attempt_ms FROM deliveries AS d
+		WHERE state = 'pending' AND NOT EXISTS (
+			SELECT 1 FROM deliveries AS e WHERE e.call_id = d.call_id AND e.hook_id = d.hook_id
+				AND e.state = 'pending' AND e.rowid < d.rowid)
+		ORDER BY next_attempt_ms LIMIT ?`
 )
-
-var preparedQueries = []string{qUpsertCall, qInsertDelivery, qLoadDelivery, qInsertAttempt, qRecordAttempt, qPending}
 
 // enqueued is one event to persist with the config it arrived under.
 type enqueued struct {
@@ -73,30 +77,33 @@ type attemptRecord struct {
 
 // ingest records the calls of batch and inserts one pending delivery per
 // matching hook, in one transaction. It returns the ids of deliveries it
-// inserted: a trigger that already fired for a call and hook is ignored,
+// inserted, ready for an attempt: a trigger that already fired for a call and hook is ignored,
 // which is what makes each fire at most once, across restarts too.
-func (j *Journal) ingest(ctx context.Context, batch []enqueued) ([]string, error) {
+// Deliveries are due at now.
+func (j *Journal) ingest(ctx context.Context, batch []enqueued, now time.Time) ([]outboxRow, error) {
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin ingest: %w", err)
 	}
 	defer tx.Rollback()
-	upsert, err := j.txStmt(ctx, tx, qUpsertCall)
+	upsert, err := tx.PrepareContext(ctx, qUpsertCall)
 	if err != nil {
 		return nil, fmt.Errorf("prepare call upsert: %w", err)
 	}
-	insert, err := j.txStmt(ctx, tx, qInsertDelivery)
+	defer upsert.Close()
+	insert, err := tx.PrepareContext(ctx, qInsertDelivery)
 	if err != nil {
 		return nil, fmt.Errorf("prepare delivery insert: %w", err)
 	}
+	defer insert.Close()
 
-	now := ms(j.now())
-	var ids []string
+	nowMS := ms(now)
+	var rows []outboxRow
 	for _, e := range batch {
 		c := e.ev.Call
 		if _, err := upsert.ExecContext(ctx, c.ID, string(c.Direction), c.Queue, c.Caller.Number,
 			c.Caller.Name, c.Callee.Number, c.Callee.Name, ms(c.Start), ms(c.Answer), ms(c.End),
-			string(c.Outcome), c.User, now); err != nil {
+			string(c.Outcome), c.User, nowMS); err != nil {
 			return nil, fmt.Errorf("record call: %w", err)
 		}
 		hooks := matching(e.cfg, e.ev.Trigger)
@@ -109,7 +116,7 @@ func (j *Journal) ingest(ctx context.Context, batch []enqueued) ([]string, error
 		}
 		at := e.ev.At
 		if at.IsZero() {
-			at = j.now()
+			at = now
 		}
 		for _, h := range hooks {
 			hookJSON, err := json.Marshal(h)
@@ -119,28 +126,20 @@ func (j *Journal) ingest(ctx context.Context, batch []enqueued) ([]string, error
 			id := WebhookID(c.ID, h.ID, e.ev.Trigger)
 			res, err := insert.ExecContext(ctx, id, c.ID, h.ID, h.Name, string(e.ev.Trigger),
 				h.Action, string(hookJSON), string(callJSON), e.cfg.CountryCode,
-				at.UnixMilli(), now, now, now)
+				at.UnixMilli(), nowMS, nowMS, nowMS)
 			if err != nil {
 				return nil, fmt.Errorf("enqueue delivery of hook %s: %w", h.ID, err)
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
-				ids = append(ids, id)
+				rows = append(rows, outboxRow{id: id, hook: *h, trigger: e.ev.Trigger, call: c,
+					countryCode: e.cfg.CountryCode, eventAt: time.UnixMilli(at.UnixMilli()), state: StatePending})
 			}
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit ingest: %w", err)
 	}
-	return ids, nil
-}
-
-// txStmt returns the cached statement for query bound to tx.
-func (j *Journal) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
-	st, err := j.stmt(query)
-	if err != nil {
-		return nil, err
-	}
-	return tx.StmtContext(ctx, st), nil
+	return rows, nil
 }
 
 // matching returns the hooks of cfg that fire on t: the global switch
@@ -170,11 +169,7 @@ func (j *Journal) load(ctx context.Context, id string) (outboxRow, error) {
 	var r outboxRow
 	var hookJSON, callJSON, trigger, state string
 	var eventMS int64
-	st, err := j.stmt(qLoadDelivery)
-	if err != nil {
-		return r, fmt.Errorf("load delivery %s: %w", id, err)
-	}
-	err = st.QueryRowContext(ctx, id).Scan(&r.id, &hookJSON, &callJSON, &trigger, &r.countryCode, &eventMS, &state, &r.attempts)
+	err := j.db.QueryRowContext(ctx, qLoadDelivery, id).Scan(&r.id, &hookJSON, &callJSON, &trigger, &r.countryCode, &eventMS, &state, &r.attempts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("load delivery %s: %w", id, ErrDeliveryNotFound)
 	}
@@ -198,18 +193,10 @@ func (j *Journal) record(ctx context.Context, id string, a attemptRecord) error 
 		return fmt.Errorf("record attempt of %s: %w", id, err)
 	}
 	defer tx.Rollback()
-	ins, err := j.txStmt(ctx, tx, qInsertAttempt)
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, qInsertAttempt, id, ms(a.at), a.statusCode, a.latency.Microseconds(), a.err, a.response); err != nil {
 		return fmt.Errorf("record attempt of %s: %w", id, err)
 	}
-	upd, err := j.txStmt(ctx, tx, qRecordAttempt)
-	if err != nil {
-		return fmt.Errorf("update delivery %s: %w", id, err)
-	}
-	if _, err := ins.ExecContext(ctx, id, ms(a.at), a.statusCode, a.latency.Microseconds(), a.err, a.response); err != nil {
-		return fmt.Errorf("record attempt of %s: %w", id, err)
-	}
-	if _, err := upd.ExecContext(ctx, string(a.state), ms(a.next), a.statusCode, a.err, a.latency.Microseconds(), ms(a.at), id); err != nil {
+	if _, err := tx.ExecContext(ctx, qRecordAttempt, string(a.state), ms(a.next), a.statusCode, a.err, a.latency.Microseconds(), ms(a.at), id); err != nil {
 		return fmt.Errorf("update delivery %s: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -226,11 +213,7 @@ type dueRow struct {
 
 // pending returns up to limit pending deliveries, earliest due first.
 func (j *Journal) pending(ctx context.Context, limit int) ([]dueRow, error) {
-	st, err := j.stmt(qPending)
-	if err != nil {
-		return nil, fmt.Errorf("read outbox: %w", err)
-	}
-	rows, err := st.QueryContext(ctx, limit)
+	rows, err := j.db.QueryContext(ctx, qPending, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}
@@ -280,8 +263,8 @@ var ErrNotResendable = errors.New("only failed or dropped deliveries can be re-s
 
 // requeue makes a failed or dropped delivery pending again, due now, with
 // the same webhook id so the receiver can still deduplicate it.
-func (j *Journal) requeue(ctx context.Context, id string) error {
-	now := ms(j.now())
+func (j *Journal) requeue(ctx context.Context, id string, at time.Time) error {
+	now := ms(at)
 	res, err := j.db.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', attempts = 0,
 		next_attempt_ms = ?, updated_ms = ? WHERE webhook_id = ? AND state IN ('failed', 'dropped')`,
 		now, now, id)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
 	"runtime"
 	"strconv"
 	"sync"
@@ -16,18 +17,19 @@ import (
 func TestPendingSurvivesRestart(t *testing.T) {
 	tests := []struct {
 		name string
-		// hold makes the receiver hold the first request until released.
-		hold bool
+		// hold makes the receiver hold the first request until released;
+		// fail makes it answer the first request with 503.
+		hold, fail bool
 		// first runs the first dispatcher and leaves the delivery pending.
 		first func(t *testing.T, d *Dispatcher, rc *receiver, c call.Call)
 	}{
-		{"queued before start", false, func(t *testing.T, d *Dispatcher, _ *receiver, c call.Call) {
+		{"queued before start", false, false, func(t *testing.T, d *Dispatcher, _ *receiver, c call.Call) {
 			d.Handle(event(c, call.IncomingRing))
 			if err := d.Close(context.Background()); err != nil {
 				t.Fatalf("Close: %v", err)
 			}
 		}},
-		{"attempt cut short by shutdown", true, func(t *testing.T, d *Dispatcher, rc *receiver, c call.Call) {
+		{"attempt cut short by shutdown", true, true, func(t *testing.T, d *Dispatcher, rc *receiver, c call.Call) {
 			if err := d.Start(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -39,7 +41,7 @@ func TestPendingSurvivesRestart(t *testing.T) {
 				t.Fatalf("Close = %v, want the deadline", err)
 			}
 		}},
-		{"waiting for a retry", false, func(t *testing.T, d *Dispatcher, rc *receiver, c call.Call) {
+		{"waiting for a retry", false, true, func(t *testing.T, d *Dispatcher, rc *receiver, c call.Call) {
 			if err := d.Start(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -57,7 +59,7 @@ func TestPendingSurvivesRestart(t *testing.T) {
 			release := func() { once.Do(func() { close(hold) }) }
 			defer release()
 			rc := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) {
-				if n == 1 && tt.name != "queued before start" {
+				if n == 1 && tt.fail {
 					if tt.hold {
 						select {
 						case <-hold:
@@ -161,6 +163,12 @@ func TestHandleNeverBlocks(t *testing.T) {
 	if n := len(rc.requests()); n > 4 {
 		t.Errorf("%d requests in flight, want at most one per worker", n)
 	}
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	if ms.HeapAlloc > 64<<20 {
+		t.Errorf("heap holds %d MiB with %d deliveries queued, want them in the outbox", ms.HeapAlloc>>20, events)
+	}
 	d.mu.Lock()
 	inMemory := len(d.queue)
 	d.mu.Unlock()
@@ -178,13 +186,12 @@ func TestPrune(t *testing.T) {
 	h := Hook{ID: "h", Enabled: true, Triggers: []call.Trigger{call.IncomingHangup}, Action: ActionGet, URL: "http://127.0.0.1/"}
 	ingestAt := func(at time.Time, c call.Call, state State) {
 		t.Helper()
-		j.now = func() time.Time { return at }
-		ids, err := j.ingest(context.Background(), []enqueued{{ev: event(c, call.IncomingHangup), cfg: testConfig(h)}})
-		if err != nil || len(ids) != 1 {
-			t.Fatalf("ingest: %v %v", ids, err)
+		rows, err := j.ingest(context.Background(), []enqueued{{ev: event(c, call.IncomingHangup), cfg: testConfig(h)}}, at)
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("ingest: %v %v", rows, err)
 		}
 		if state != StatePending {
-			if err := j.record(context.Background(), ids[0], attemptRecord{at: at, state: state, statusCode: 200}); err != nil {
+			if err := j.record(context.Background(), rows[0].id, attemptRecord{at: at, state: state, statusCode: 200}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -198,7 +205,6 @@ func TestPrune(t *testing.T) {
 	ingestAt(now.Add(-48*time.Hour), mk("old-pending", now.Add(-47*time.Hour)), StatePending)
 	ingestAt(now.Add(-2*time.Hour), mk("new-1", now.Add(-2*time.Hour)), StateFailed)
 	ingestAt(now.Add(-time.Hour), mk("new-2", now.Add(-time.Hour)), StateDelivered)
-	j.now = time.Now
 
 	ids := func() []string {
 		calls, err := j.Calls(context.Background(), 100)
@@ -252,5 +258,25 @@ func TestOpenRejectsNewerSchema(t *testing.T) {
 	j.Close()
 	if _, err := Open(dir); err == nil {
 		t.Fatal("Open accepted a journal from a newer schema")
+	}
+}
+
+func TestOpenOddDirectoryNames(t *testing.T) {
+	for _, name := range []string{"a#b", "a?b=c", "100%", "with space", "ünï"} {
+		t.Run(name, func(t *testing.T) {
+			parent := t.TempDir()
+			dir := parent + "/" + name
+			j := openJournal(t, dir)
+			var mode string
+			if err := j.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+				t.Errorf("journal_mode = %q, %v; want wal (the pragmas were lost)", mode, err)
+			}
+			if _, err := os.Stat(dir + "/" + JournalFile); err != nil {
+				t.Errorf("journal not where it belongs: %v", err)
+			}
+			if entries, _ := os.ReadDir(parent); len(entries) != 1 {
+				t.Errorf("%d entries next to the data directory, want only it", len(entries))
+			}
+		})
 	}
 }

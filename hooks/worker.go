@@ -48,34 +48,69 @@ func (d *Dispatcher) flush(ctx context.Context) bool {
 	seq := d.received - uint64(len(d.queue))
 	d.mu.Unlock()
 
-	ids, err := d.j.ingest(ctx, batch)
+	// Claim the deliveries before they exist: once committed, the
+	// scheduler may see them, and must not hand out one that ingest is
+	// about to (nor may ingest hand out one the scheduler already did).
+	claimed := map[string]bool{}
+	for _, e := range batch {
+		for _, h := range matching(e.cfg, e.ev.Trigger) {
+			if id := WebhookID(e.ev.Call.ID, h.ID, e.ev.Trigger); d.claim(id) {
+				claimed[id] = true
+			}
+		}
+	}
+	rows, err := d.j.ingest(ctx, batch, d.clock.Now())
 	for err != nil {
 		if ctx.Err() != nil {
 			ctx = context.Background() // shutting down: still must not lose them
 		}
 		d.log.Error("write call events to the journal; retrying", "events", len(batch), "err", err)
 		time.Sleep(time.Second)
-		ids, err = d.j.ingest(ctx, batch)
+		rows, err = d.j.ingest(ctx, batch, d.clock.Now())
 	}
 	d.persisted.Store(seq)
 	d.changes.notify()
-	for i, id := range ids {
-		if !d.claim(id) {
+	full := false
+	for i := range rows {
+		id := rows[i].id
+		if !claimed[id] {
+			continue // cannot happen: a new row was with no worker
+		}
+		delete(claimed, id)
+		if !d.chains.add(chainKey{rows[i].call.ID, rows[i].hook.ID}) {
+			// An earlier delivery of this call and hook is unfinished:
+			// this one waits in the outbox for its turn.
+			d.release(id)
+			signal(d.kick)
 			continue
 		}
-		select {
-		case d.work <- id:
-		default:
-			// The workers are busy: the rest stay pending in the outbox
-			// and the scheduler feeds them as workers free up.
-			d.release(id)
-			if i < len(ids) {
+		if !full {
+			select {
+			case d.work <- job{id: id, row: &rows[i]}:
+				continue
+			default:
+				// The workers are busy: the rest stay pending in the
+				// outbox and the scheduler feeds them as workers free up.
+				full = true
 				signal(d.kick)
 			}
-			return true
 		}
+		d.release(id)
+	}
+	// Claims of deliveries that already existed (a duplicate event): the
+	// scheduler may have skipped one meanwhile.
+	for id := range claimed {
+		d.release(id)
+		signal(d.kick)
 	}
 	return true
+}
+
+// job is a delivery for a worker: its id, and the row itself when ingest
+// just wrote it (saving a read).
+type job struct {
+	id  string
+	row *outboxRow
 }
 
 // scheduleLoop feeds due deliveries to the workers until ctx ends, and
@@ -117,6 +152,10 @@ func (d *Dispatcher) scheduleLoop(ctx context.Context) {
 	}
 }
 
+// inflightRecheck is how soon the scheduler looks again at a delivery it
+// skipped because a worker had it.
+const inflightRecheck = 250 * time.Millisecond
+
 // feedDue hands every due pending delivery to the workers, waiting for
 // room as it goes, and returns when the next one is due (zero: none).
 func (d *Dispatcher) feedDue(ctx context.Context) (time.Time, error) {
@@ -130,18 +169,25 @@ func (d *Dispatcher) feedDue(ctx context.Context) (time.Time, error) {
 			return time.Time{}, err
 		}
 		now, sent := d.clock.Now(), 0
+		// recheck is when to look again at deliveries skipped because a
+		// worker had them: one may come back pending without a kick.
+		var recheck time.Time
 		for _, r := range rows {
 			if d.isInflight(r.id) {
+				recheck = now.Add(inflightRecheck)
 				continue
 			}
 			if r.due.After(now) {
+				if !recheck.IsZero() && recheck.Before(r.due) {
+					return recheck, nil
+				}
 				return r.due, nil
 			}
 			if !d.claim(r.id) {
 				continue
 			}
 			select {
-			case d.work <- r.id:
+			case d.work <- job{id: r.id}:
 				sent++
 			case <-ctx.Done():
 				d.release(r.id)
@@ -149,7 +195,7 @@ func (d *Dispatcher) feedDue(ctx context.Context) (time.Time, error) {
 			}
 		}
 		if len(rows) < limit {
-			return time.Time{}, nil
+			return recheck, nil
 		}
 		if sent == 0 {
 			// A full page of deliveries already with the workers: look
@@ -195,22 +241,33 @@ func (d *Dispatcher) worker(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case id := <-d.work:
+		case jb := <-d.work:
+			retry := false
 			if ctx.Err() == nil {
-				d.attempt(id)
+				retry = d.attempt(jb)
 			}
-			d.release(id)
+			d.release(jb.id)
+			if retry {
+				// After the release: the scheduler skips deliveries still
+				// with a worker, and would not learn when this one is due.
+				signal(d.kick)
+			}
 		}
 	}
 }
 
-// attempt makes one attempt of delivery id and records it.
-func (d *Dispatcher) attempt(id string) {
-	ctx := d.hard
-	row, err := d.j.load(ctx, id)
-	if err != nil {
-		d.log.Error("load delivery", "delivery", id, "err", err)
-		return
+// attempt makes one attempt of a delivery and records it. It reports
+// whether the delivery is to be tried again.
+func (d *Dispatcher) attempt(jb job) (retry bool) {
+	ctx, id := d.hard, jb.id
+	row := jb.row
+	if row == nil {
+		r, err := d.j.load(ctx, id)
+		if err != nil {
+			d.log.Error("load delivery", "delivery", id, "err", err)
+			return
+		}
+		row = &r
 	}
 	if row.state != StatePending {
 		return
@@ -256,8 +313,8 @@ func (d *Dispatcher) attempt(id string) {
 		return
 	}
 	d.changes.notify()
-	if state == StatePending {
-		signal(d.kick)
+	if state != StatePending && d.chains.done(chainKey{row.call.ID, h.ID}) {
+		signal(d.kick) // the next delivery of this call and hook is due
 	}
 	d.results.publish(newResult(id, row.call.ID, h, row.trigger, no, state, now, next, out))
 	attrs := []any{"trigger", row.trigger, "delivery", id, "attempt", no, "state", state,
@@ -270,6 +327,7 @@ func (d *Dispatcher) attempt(id string) {
 	default:
 		log.Warn("delivery failed", append(attrs, "err", rec.err)...)
 	}
+	return state == StatePending
 }
 
 // decide turns an attempt's outcome into the delivery's state.

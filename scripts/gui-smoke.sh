@@ -38,7 +38,6 @@ JSON
 	cp "$tmp/config.json" "$tmp/config.orig"
 	export CALLHOOK_SMOKE_INNER=1 CALLHOOK_SMOKE_TMP=$tmp CALLHOOK_SMOKE_BIN=$bin
 	export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_RUNTIME_DIR=$tmp/run
-	export CALLHOOK_SECRET_DUMMY=1 # keeps any keychain lookup off the (absent) keyring
 	rc=0
 	timeout 180 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@" || rc=$?
 	if [ -n "${CALLHOOK_SMOKE_OUT:-}" ]; then

@@ -26,7 +26,7 @@ if [ "${CALLHOOK_SHOTS_INNER:-}" != 1 ]; then
   "enabled": true,
   "user": "max",
   "country_code": "49",
-  "source": {"mode": "proxy", "proxy": {"listen": "127.0.0.1:5070", "upstream": "pbx.example.com:5060", "transport": "udp"}},
+  "source": {"mode": "proxy", "proxy": {"listen": "127.0.0.1:15070", "upstream": "127.0.0.1:15060", "transport": "udp"}},
   "queues": [{"name": "Support", "numbers": ["200"], "display_prefix": "Support:", "header": "X-Queue"}],
   "hooks": [
     {"id": "log", "name": "Log call", "enabled": true, "triggers": ["incoming.hangup", "queue.hangup"],
@@ -44,20 +44,26 @@ if [ "${CALLHOOK_SHOTS_INNER:-}" != 1 ]; then
 JSON
 	export CALLHOOK_SHOTS_INNER=1 CALLHOOK_SHOTS_TMP=$tmp CALLHOOK_SHOTS_BIN=$bin CALLHOOK_SCREENSHOTS=$out
 	export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config XDG_RUNTIME_DIR=$tmp/run
+	# The example hook's secrets, from the environment instead of a keychain.
+	export CALLHOOK_SECRET_LOG_AUTHORIZATION="Bearer example"
+	export CALLHOOK_SECRET_LOG_SIGNING="whsec_$(head -c 24 /dev/urandom | base64)"
 	timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$@"
 	exit
 fi
 
 tmp=$CALLHOOK_SHOTS_TMP
 bin=$CALLHOOK_SHOTS_BIN
-# History to show: one simulated call through the real dispatcher. The
+# History to show: two simulated calls through the real dispatcher. The
 # hooks are pointed at a local receiver for it (no traffic leaves the
 # machine) and browser hooks are off (no browser opens).
 python3 - "$tmp/port" <<'PY' &
 import http.server, sys
 class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
-        self.send_response(200); self.end_headers(); self.wfile.write(b'{"ok":true}')
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        # Jane's call fails, so the history shows a failure and Re-send.
+        code = 503 if b"Jane" in body else 200
+        self.send_response(code); self.end_headers(); self.wfile.write(b'{"ok":true}')
     do_GET = do_POST
     def log_message(self, *a): pass
 srv = http.server.HTTPServer(("127.0.0.1", 0), H)
@@ -72,6 +78,7 @@ import json, re, sys
 cfg = json.load(open(sys.argv[1]))
 for h in cfg["hooks"]:
     h["url"] = re.sub(r"^https://[^/]+", "http://127.0.0.1:" + sys.argv[3], h["url"])
+    h["retries"] = 0
     if h["action"] == "browser":
         h["enabled"] = False
 json.dump(cfg, open(sys.argv[2], "w"))
@@ -79,6 +86,9 @@ PY
 "$bin" simulate --config "$tmp/sim.json" --data "$tmp/data" --direction in \
 	--remote +4930123456 --name "Erika Mustermann" --answer-after 1s --hangup-after 2s --wait 10s \
 	>"$tmp/simulate.log" 2>&1 || { cat "$tmp/simulate.log" >&2; echo "screenshots: simulate failed; Calls will be empty" >&2; }
+"$bin" simulate --config "$tmp/sim.json" --data "$tmp/data" --direction in --queue Support \
+	--remote +4940987654 --name "Jane Doe" --answer-after 1s --hangup-after 3s --wait 10s \
+	>>"$tmp/simulate.log" 2>&1 || true # its delivery fails on purpose
 
 for tab in hooks editor calls settings; do
 	CALLHOOK_GUI_TAB=$tab "$bin" --config "$tmp/config.json" --data "$tmp/data" >"$tmp/$tab.log" 2>&1 &

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/callhook/callhook/call"
-	"github.com/callhook/callhook/sip/internal/siptest"
+	"github.com/callhook/callhook/internal/siptest"
 )
 
 // The dialog source against a real PBX: Kamailio 5.6 publishes its

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/callhook/callhook/call"
-	"github.com/callhook/callhook/sip/internal/siptest"
+	"github.com/callhook/callhook/internal/siptest"
 )
 
 // End-to-end tests of the proxy source against real peers: Kamailio as

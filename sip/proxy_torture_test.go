@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/callhook/callhook/call"
-	"github.com/callhook/callhook/sip/internal/siptest"
+	"github.com/callhook/callhook/internal/siptest"
 )
 
 // tortureMessages returns the RFC 4475 messages and some plain garbage.

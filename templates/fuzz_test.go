@@ -83,3 +83,36 @@ func FuzzRenderJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseBodyJSON fuzzes the template itself: whatever JSON template
+// ParseBody accepts renders to valid JSON for every trigger and any
+// caller data. This is the promise {Body.Render} makes.
+func FuzzParseBodyJSON(f *testing.F) {
+	for _, s := range []string{`{"a":"{caller}"}`, `{"a":{duration}}`, `[{json},{time},"{remote_name}"]`, `{ {callee}: {queue} }`, `"\\{caller}"`, `{"a":"\u00{caller}"}`, `{"a":-{duration}}`} {
+		f.Add(s, "0301234\"\\<&>")
+	}
+	f.Fuzz(func(t *testing.T, src, value string) {
+		b, err := ParseBody(src, "application/json")
+		if err != nil || src == "" {
+			return
+		}
+		for _, tr := range append(call.Triggers(), "") {
+			d := Sample(tr, value, "49")
+			d.Call.Caller = call.Party{Number: value, Name: value}
+			d.Call.Queue = value
+			d.Call.Headers = map[string]string{"x": value}
+			out, err := b.Render(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !json.Valid(out) {
+				t.Fatalf("template %q with %q on %q renders invalid JSON %s", src, value, tr, out)
+			}
+		}
+		// A call with nothing known yet, not even its start time.
+		out, err := b.Render(Data{Trigger: call.OutgoingStart, Secret: func(string) (string, error) { return value, nil }})
+		if err != nil || !json.Valid(out) {
+			t.Fatalf("template %q renders %s, %v for an empty call", src, out, err)
+		}
+	})
+}

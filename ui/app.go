@@ -113,14 +113,18 @@ func New(a fyne.App, b Backend, opts Options) *UI {
 			u.tray = newTray(u, d)
 		}
 	}
-	u.win.SetCloseIntercept(func() {
-		if u.tray != nil {
-			u.hide()
-			return
-		}
-		u.Quit()
-	})
+	u.win.SetCloseIntercept(u.closeRequested)
 	return u
+}
+
+// closeRequested hides the window into the tray when there is one; with
+// none, closing quits, so the app never runs on invisibly.
+func (u *UI) closeRequested() {
+	if u.tray != nil {
+		u.hide()
+		return
+	}
+	u.Quit()
 }
 
 // Window returns the main window.

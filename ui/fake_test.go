@@ -209,9 +209,16 @@ type harness struct {
 
 func newHarness(t *testing.T, cfg *hooks.Config, opts Options) *harness {
 	t.Helper()
+	opts.Tray = true
+	return newHarnessApp(t, cfg, opts)
+}
+
+// newHarnessApp runs the UI with opts as given: without Tray, the app has
+// no tray.
+func newHarnessApp(t *testing.T, cfg *hooks.Config, opts Options) *harness {
+	t.Helper()
 	h := &harness{t: t, b: newFake(cfg), queue: make(chan func(), 1024)}
 	h.app = &trayApp{App: test.NewTempApp(t)}
-	opts.Tray = true
 	h.u = New(h.app, h.b, opts)
 	h.u.do = func(f func()) { h.queue <- f }
 	h.u.spawn = func(f func()) {

@@ -219,6 +219,19 @@ func (h *hooksTab) closeEditor() {
 	h.content.Refresh()
 }
 
+// reopen loads an open editor's hook again after the config was reloaded,
+// so that its next edit does not write back what the file no longer says.
+func (h *hooksTab) reopen() {
+	if h.editor == nil || h.editor.isNew {
+		return
+	}
+	if _, ok := h.u.cfg.Hook(h.editor.h.ID); !ok {
+		h.closeEditor()
+		return
+	}
+	h.edit(h.editor.h.ID)
+}
+
 // dirty reports an open editor holding edits that are not saved.
 func (h *hooksTab) dirty() bool { return h.editor != nil && h.editor.unsaved }
 

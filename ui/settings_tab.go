@@ -73,7 +73,13 @@ func newSettingsTab(u *UI) *settingsTab {
 	s.global.OnChanged, s.minimised.OnChanged, s.notify.OnChanged = checked, checked, checked
 	s.login.OnChanged = s.setLogin
 	s.user.OnChanged, s.country.OnChanged, s.mode.OnChanged = changed, changed, changed
-	s.language.OnChanged = func(string) { s.changed(); s.u.setLanguage(s.u.cfg.UI.Language) }
+	s.language.OnChanged = func(string) {
+		if s.loading {
+			return
+		}
+		s.changed()
+		s.u.setLanguage(s.u.cfg.UI.Language)
+	}
 	return s
 }
 

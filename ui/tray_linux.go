@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/godbus/dbus/v5"
@@ -12,6 +14,13 @@ import (
 // without one (a bare X server, some GNOME setups) the icon is invisible,
 // so closing the window must quit instead of hiding into nothing.
 func TrayAvailable() bool {
+	// Without a session bus there is no tray; and godbus would otherwise
+	// autolaunch a bus daemon just to find that out.
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		if _, err := os.Stat(filepath.Join(os.Getenv("XDG_RUNTIME_DIR"), "bus")); os.Getenv("XDG_RUNTIME_DIR") == "" || err != nil {
+			return false
+		}
+	}
 	conn, err := dbus.SessionBusPrivate()
 	if err != nil {
 		return false

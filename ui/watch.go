@@ -114,6 +114,7 @@ func (u *UI) reload() {
 				u.setLanguage(cfg.UI.Language)
 			} else {
 				u.refresh()
+				u.hooks.reopen()
 			}
 			u.banner.show(bannerInfo, u.l.T("The config file changed on disk and was reloaded."), "", nil)
 		})

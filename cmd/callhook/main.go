@@ -5,11 +5,14 @@ package main
 
 import (
 	"os"
+
+	"github.com/callhook/callhook/hooks"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
 func main() {
+	hooks.Version = version
 	os.Exit(run(os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
 }
