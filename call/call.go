@@ -195,6 +195,7 @@ type Event struct {
 	At      time.Time
 }
 
-// Handler receives call events. It must not block: sources call it from
-// their SIP handling path.
+// Handler receives call events. It must not block, and must not call back
+// into the source that called it: sources call it from their SIP handling
+// path, holding the lock that keeps a call's events in order.
 type Handler func(Event)

@@ -1,19 +1,14 @@
 package sip
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"text/template"
 	"time"
 
 	"github.com/callhook/callhook/call"
@@ -31,142 +26,47 @@ const (
 	agentSecret = "pw1002"
 )
 
-// dialogPBX is Kamailio run from testdata/kamailio/dialog.cfg. Unlike
-// siptest.StartKamailio it can be killed and started again on the same
-// port, and it prepares the db_text directory the presence modules open.
-type dialogPBX struct {
-	t    *testing.T
-	bin  siptest.Binaries
-	port int
-	dir  string
-	cfg  string
-
-	mu   sync.Mutex
-	cmd  *exec.Cmd
-	out  bytes.Buffer
-	done chan struct{}
-}
-
-func startDialogPBX(t *testing.T, bin siptest.Binaries) *dialogPBX {
+// startDialogPBX runs Kamailio from testdata/kamailio/dialog.cfg, with
+// the db_text directory the presence modules open and the agent's
+// credentials in its subscriber table.
+func startDialogPBX(t *testing.T, bin siptest.Binaries) *siptest.Kamailio {
 	t.Helper()
-	p := &dialogPBX{t: t, bin: bin, port: siptest.FreePort(t), dir: t.TempDir()}
-	db := filepath.Join(p.dir, "db")
-	if err := os.Mkdir(db, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	src := "/usr/share/kamailio/dbtext/kamailio"
-	for _, table := range []string{"version", "presentity", "active_watchers", "watchers", "xcap", "pua", "subscriber"} {
-		b, err := os.ReadFile(filepath.Join(src, table))
-		if err != nil {
-			// The schema files ship with Kamailio; without them the
-			// presence modules do not start, so this is a missing peer.
-			if os.Getenv(siptest.RequirePeersEnv) == "1" {
-				t.Fatalf("kamailio db_text schema missing: %v", err)
+	cfg := filepath.Join(siptest.RepoRoot(t), "testdata", "kamailio", "dialog.cfg")
+	return siptest.StartKamailioWith(t, bin, cfg, siptest.KamailioOptions{
+		Vars: map[string]any{"Auth": true},
+		Setup: func(t testing.TB, dir string) map[string]any {
+			db := filepath.Join(dir, "db")
+			if err := os.Mkdir(db, 0o755); err != nil {
+				t.Fatal(err)
 			}
-			t.Skipf("kamailio db_text schema missing (install kamailio): %v", err)
-		}
-		if table == "subscriber" {
-			b = append(b, fmt.Sprintf("1:%s:127.0.0.1:%s:x:x\n", agent, agentSecret)...)
-		}
-		if err := os.WriteFile(filepath.Join(db, table), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tmpl, err := template.ParseFiles(filepath.Join(siptest.RepoRoot(t), "testdata", "kamailio", "dialog.cfg"))
-	if err != nil {
-		t.Fatalf("parse kamailio config: %v", err)
-	}
-	var cfg bytes.Buffer
-	if err := tmpl.Execute(&cfg, map[string]any{"Port": p.port, "ModulesDir": bin.ModulesDir, "DBDir": db, "Auth": true}); err != nil {
-		t.Fatalf("render kamailio config: %v", err)
-	}
-	p.cfg = filepath.Join(p.dir, "kamailio.cfg")
-	if err := os.WriteFile(p.cfg, cfg.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p.start()
-	t.Cleanup(func() {
-		p.kill()
-		if t.Failed() {
-			p.mu.Lock()
-			t.Logf("kamailio output:\n%s", p.out.String())
-			p.mu.Unlock()
-		}
+			src := "/usr/share/kamailio/dbtext/kamailio"
+			for _, table := range []string{"version", "presentity", "active_watchers", "watchers", "xcap", "pua", "subscriber"} {
+				b, err := os.ReadFile(filepath.Join(src, table))
+				if err != nil {
+					// The schema files ship with Kamailio; without them the
+					// presence modules do not start, so this is a missing peer.
+					if os.Getenv(siptest.RequirePeersEnv) == "1" {
+						t.Fatalf("kamailio db_text schema missing: %v", err)
+					}
+					t.Skipf("kamailio db_text schema missing (install kamailio): %v", err)
+				}
+				if table == "subscriber" {
+					b = append(b, fmt.Sprintf("1:%s:127.0.0.1:%s:x:x\n", agent, agentSecret)...)
+				}
+				if err := os.WriteFile(filepath.Join(db, table), b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return map[string]any{"DBDir": db}
+		},
 	})
-	return p
-}
-
-func (p *dialogPBX) addr() string { return siptest.Addr(p.port) }
-
-func (p *dialogPBX) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.Write(b)
-}
-
-func (p *dialogPBX) start() {
-	p.t.Helper()
-	cmd := exec.Command(p.bin.Kamailio, "-f", p.cfg, "-DD", "-E", "-m", "32", "-M", "8",
-		"-Y", p.dir, "-P", filepath.Join(p.dir, "kamailio.pid"), "-w", p.dir)
-	cmd.Stdout, cmd.Stderr = p, p
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		p.t.Fatalf("start kamailio: %v", err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	p.cmd, p.done = cmd, done
-	if err := p.ready(15 * time.Second); err != nil {
-		p.t.Fatalf("kamailio on %s not ready: %v", p.addr(), err)
-	}
-}
-
-// kill ends Kamailio the hard way, as a crash would: no NOTIFY tells the
-// subscribers their subscriptions are gone.
-func (p *dialogPBX) kill() {
-	if p.cmd == nil {
-		return
-	}
-	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-	<-p.done
-	p.cmd = nil
-}
-
-// ready probes with OPTIONS until Kamailio answers.
-func (p *dialogPBX) ready(limit time.Duration) error {
-	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	dst, _ := net.ResolveUDPAddr("udp", p.addr())
-	buf := make([]byte, 4096)
-	for i := 0; ; i++ {
-		if i*200 > int(limit.Milliseconds()) {
-			return fmt.Errorf("no answer to OPTIONS in %v", limit)
-		}
-		select {
-		case <-p.done:
-			return fmt.Errorf("kamailio exited")
-		default:
-		}
-		msg := fmt.Sprintf("OPTIONS sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-probe-%d\r\n"+
-			"Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=probe\r\nTo: <sip:%s>\r\n"+
-			"Call-ID: probe-%d\r\nCSeq: %d OPTIONS\r\nContent-Length: 0\r\n\r\n",
-			p.addr(), conn.LocalAddr(), i, p.addr(), i, i+1)
-		conn.WriteTo([]byte(msg), dst)
-		conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
-		if n, _, err := conn.ReadFrom(buf); err == nil && strings.HasPrefix(string(buf[:n]), "SIP/2.0 200") {
-			return nil
-		}
-	}
 }
 
 // dialogE2E is a running dialog source subscribed to the agent at pbx.
 type dialogE2E struct {
 	t   *testing.T
 	bin siptest.Binaries
-	pbx *dialogPBX
+	pbx *siptest.Kamailio
 	src *Dialog
 	rec *dialogRecorder
 
@@ -183,7 +83,7 @@ func startDialogE2E(t *testing.T, password string, expires time.Duration) *dialo
 	tr := NewTracker("agent", nil, e.rec.handle)
 	logger := slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	src, err := NewDialog(DialogConfig{
-		Server: e.pbx.addr(), Domain: "127.0.0.1", Username: agent, Password: password,
+		Server: e.pbx.Addr(), Domain: "127.0.0.1", Username: agent, Password: password,
 		Watch: []string{agent}, Expires: expires,
 	}, tr, WithDialogLogger(logger), WithDialogRetry(200*time.Millisecond, 2*time.Second), WithDialogStatus(e.onStatus))
 	if err != nil {
@@ -237,7 +137,7 @@ func (e *dialogE2E) call(caller, callee, uac, uas string) {
 	err := siptest.RunSipp(e.t, e.bin, siptest.SippOptions{
 		Scenario: uac, Service: callee, Remote: siptest.Addr(callee0.Port),
 		Keys: map[string]string{"caller": caller},
-		Args: []string{"-rsa", e.pbx.addr(), "-d", "500"},
+		Args: []string{"-rsa", e.pbx.Addr(), "-d", "500"},
 	})
 	if err != nil {
 		e.t.Fatalf("caller sipp: %v", err)
@@ -305,8 +205,8 @@ func TestDialogE2EIncomingMissed(t *testing.T) {
 func TestDialogE2EPBXRestart(t *testing.T) {
 	e := startDialogE2E(t, agentSecret, 10*time.Second)
 	e.waitSubscribed(1, 10*time.Second)
-	e.pbx.kill()
-	e.pbx.start()
+	e.pbx.Kill()
+	e.pbx.Restart()
 	e.waitSubscribed(2, 20*time.Second)
 	e.call("1001", agent, "dialog_uac.xml", "dialog_uas.xml")
 	e.expect("incoming.ring 1001>1002\nincoming.answer 1001>1002\nincoming.hangup 1001>1002 answered\n")

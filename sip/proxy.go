@@ -218,11 +218,11 @@ func (p *Proxy) updateStatus() {
 	addr := p.Addr()
 	n := p.regs.count(time.Now())
 	if n == 0 {
-		p.status.set(Status{State: StateListening, Detail: "listening on " + addr + " (udp, tcp)"})
+		p.status.set(Status{State: StateListening, Detail: addr + " (udp, tcp)"})
 		return
 	}
 	p.status.set(Status{State: StateRegistered, Registered: n,
-		Detail: fmt.Sprintf("%d softphone contact(s) registered via %s (udp, tcp)", n, addr)})
+		Detail: fmt.Sprintf("%d softphone contact(s) via %s (udp, tcp)", n, addr)})
 }
 
 // handle is the transport layer's entry point for every parsed message.

@@ -159,7 +159,7 @@ func (s *settingsTab) showStatus() {
 	st := s.u.source
 	text := stateLabel(s.u.l, st.State)
 	if st.Detail != "" {
-		text += ": " + st.Detail
+		text += " · " + st.Detail
 	}
 	if st.Err != "" {
 		text += " (" + st.Err + ")"

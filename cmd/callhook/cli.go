@@ -210,10 +210,26 @@ func (p paths) resolve() (paths, error) {
 	return p, nil
 }
 
-// loadConfig loads and validates the config. A missing file is the default
-// config when allowMissing is set. Problems are printed; the exit code to
-// stop with is returned with a nil config.
-func loadConfig(p paths, std stdio, allowMissing bool) (*hooks.Config, int) {
+// resolveOrReport fills in the default paths; on failure it prints why and
+// returns the exit code to stop with, else -1.
+func (p *paths) resolveOrReport(std stdio) int {
+	r, err := p.resolve()
+	if err != nil {
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		return exitFailure
+	}
+	*p = r
+	return -1
+}
+
+// loadConfig fills in the default paths, then loads and validates the
+// config. A missing file is the default config when allowMissing is set.
+// Problems are printed; the exit code to stop with is returned with a nil
+// config.
+func loadConfig(p *paths, std stdio, allowMissing bool) (*hooks.Config, int) {
+	if code := p.resolveOrReport(std); code >= 0 {
+		return nil, code
+	}
 	cfg, err := hooks.Load(p.config)
 	if errors.Is(err, os.ErrNotExist) && allowMissing {
 		return hooks.Default(), -1

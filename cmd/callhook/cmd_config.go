@@ -21,10 +21,8 @@ func cmdConfig(p paths, args []string, std stdio) int {
 	if code := parseFlags(fs, args, 0); code >= 0 {
 		return code
 	}
-	p, err := p.resolve()
-	if err != nil {
-		fmt.Fprintf(std.err, "callhook: %v\n", err)
-		return exitFailure
+	if code := p.resolveOrReport(std); code >= 0 {
+		return code
 	}
 	switch sub {
 	case "check":

@@ -17,10 +17,8 @@ import (
 // startGUI runs the desktop app on the same config file and journal the
 // CLI uses.
 func startGUI(p paths, std stdio) int {
-	p, err := p.resolve()
-	if err != nil {
-		fmt.Fprintf(std.err, "callhook: %v\n", err)
-		return exitFailure
+	if code := p.resolveOrReport(std); code >= 0 {
+		return code
 	}
 	log := newLogger(std, false)
 	cfg, err := hooks.Load(p.config)

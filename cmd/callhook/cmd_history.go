@@ -23,10 +23,8 @@ func cmdHistory(p paths, args []string, std stdio) int {
 		fmt.Fprintln(std.err, "callhook history: --limit must be at least 1")
 		return exitUsage
 	}
-	p, err := p.resolve()
-	if err != nil {
-		fmt.Fprintf(std.err, "callhook: %v\n", err)
-		return exitFailure
+	if code := p.resolveOrReport(std); code >= 0 {
+		return code
 	}
 	j, err := hooks.Open(p.data)
 	if err != nil {

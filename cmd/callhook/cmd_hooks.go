@@ -27,12 +27,7 @@ func hooksList(p paths, args []string, std stdio) int {
 	if code := parseFlags(fs, args, 0); code >= 0 {
 		return code
 	}
-	p, err := p.resolve()
-	if err != nil {
-		fmt.Fprintf(std.err, "callhook: %v\n", err)
-		return exitFailure
-	}
-	cfg, code := loadConfig(p, std, true)
+	cfg, code := loadConfig(&p, std, true)
 	if cfg == nil {
 		return code
 	}
@@ -67,12 +62,7 @@ func hooksTest(p paths, args []string, std stdio) int {
 	if code := parseFlags(fs, args, 1); code >= 0 {
 		return code
 	}
-	p, err := p.resolve()
-	if err != nil {
-		fmt.Fprintf(std.err, "callhook: %v\n", err)
-		return exitFailure
-	}
-	cfg, code := loadConfig(p, std, false)
+	cfg, code := loadConfig(&p, std, false)
 	if cfg == nil {
 		return code
 	}

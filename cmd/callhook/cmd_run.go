@@ -23,12 +23,7 @@ func cmdRun(p paths, args []string, std stdio) int {
 	if code := parseFlags(fs, args, 0); code >= 0 {
 		return code
 	}
-	p, err := p.resolve()
-	if err != nil {
-		fmt.Fprintf(std.err, "callhook: %v\n", err)
-		return exitFailure
-	}
-	cfg, code := loadConfig(p, std, true)
+	cfg, code := loadConfig(&p, std, true)
 	if cfg == nil {
 		return code
 	}
@@ -108,12 +103,7 @@ func cmdSimulate(p paths, args []string, std stdio) int {
 		fmt.Fprintf(std.err, "callhook simulate: %s\n", msg)
 		return exitUsage
 	}
-	p, err := p.resolve()
-	if err != nil {
-		fmt.Fprintf(std.err, "callhook: %v\n", err)
-		return exitFailure
-	}
-	cfg, code := loadConfig(p, std, true)
+	cfg, code := loadConfig(&p, std, true)
 	if cfg == nil {
 		return code
 	}

@@ -20,9 +20,24 @@ import (
 type Kamailio struct {
 	// Port is where it listens on UDP and TCP, on 127.0.0.1.
 	Port int
-	cmd  *exec.Cmd
+	t    testing.TB
+	bin  Binaries
+	dir  string
+	cfg  string // the rendered config file
 	out  *syncBuffer
+
+	mu   sync.Mutex
+	cmd  *exec.Cmd
 	done chan struct{}
+}
+
+// KamailioOptions adapt StartKamailio to a config that needs more.
+type KamailioOptions struct {
+	// Vars are template fields besides .Port and .ModulesDir.
+	Vars map[string]any
+	// Setup prepares Kamailio's run directory (db_text tables, say)
+	// before the config is rendered; what it returns is added to Vars.
+	Setup func(t testing.TB, dir string) map[string]any
 }
 
 // Addr returns Kamailio's 127.0.0.1:port.
@@ -37,50 +52,98 @@ func (k *Kamailio) Output() string { return k.out.String() }
 // the test ends; its log goes to t.Log if the test failed or runs -v.
 func StartKamailio(t testing.TB, bin Binaries, cfgPath string) *Kamailio {
 	t.Helper()
+	return StartKamailioWith(t, bin, cfgPath, KamailioOptions{})
+}
+
+// StartKamailioWith is StartKamailio with options.
+func StartKamailioWith(t testing.TB, bin Binaries, cfgPath string, o KamailioOptions) *Kamailio {
+	t.Helper()
 	tmpl, err := template.ParseFiles(cfgPath)
 	if err != nil {
 		t.Fatalf("parse kamailio config template: %v", err)
 	}
 	dir := t.TempDir()
-	k := &Kamailio{Port: FreePort(t), out: &syncBuffer{}, done: make(chan struct{})}
+	k := &Kamailio{Port: FreePort(t), t: t, bin: bin, dir: dir, out: &syncBuffer{}}
+	vars := map[string]any{"Port": k.Port, "ModulesDir": bin.ModulesDir}
+	for name, v := range o.Vars {
+		vars[name] = v
+	}
+	if o.Setup != nil {
+		for name, v := range o.Setup(t, dir) {
+			vars[name] = v
+		}
+	}
 	var cfg bytes.Buffer
-	if err := tmpl.Execute(&cfg, map[string]any{"Port": k.Port, "ModulesDir": bin.ModulesDir}); err != nil {
+	if err := tmpl.Execute(&cfg, vars); err != nil {
 		t.Fatalf("render kamailio config: %v", err)
 	}
-	cfgFile := filepath.Join(dir, "kamailio.cfg")
-	if err := os.WriteFile(cfgFile, cfg.Bytes(), 0o600); err != nil {
+	k.cfg = filepath.Join(dir, "kamailio.cfg")
+	if err := os.WriteFile(k.cfg, cfg.Bytes(), 0o600); err != nil {
 		t.Fatalf("write kamailio config: %v", err)
 	}
-	// -DD keeps the main process in the foreground (with its children),
-	// -E logs to stderr, -Y and -P keep runtime files in the temp dir.
-	k.cmd = exec.Command(bin.Kamailio, "-f", cfgFile, "-DD", "-E", "-m", "32", "-M", "8",
-		"-Y", dir, "-P", filepath.Join(dir, "kamailio.pid"), "-w", dir)
-	k.cmd.Stdout, k.cmd.Stderr = k.out, k.out
-	k.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := k.cmd.Start(); err != nil {
-		t.Fatalf("start kamailio: %v", err)
-	}
-	go func() { k.cmd.Wait(); close(k.done) }()
 	t.Cleanup(func() {
 		k.stop()
 		if t.Failed() || testing.Verbose() {
 			t.Logf("kamailio output:\n%s", tail(k.out.String(), 200))
 		}
 	})
-	if err := k.waitReady(15 * time.Second); err != nil {
-		t.Fatalf("kamailio on port %d not ready: %v\n%s", k.Port, err, tail(k.out.String(), 60))
-	}
+	k.Restart()
 	return k
 }
 
+// Restart starts Kamailio again on the same port with the same config
+// after Kill, as a PBX comes back after a crash. It waits until Kamailio
+// answers.
+func (k *Kamailio) Restart() {
+	k.t.Helper()
+	// -DD keeps the main process in the foreground (with its children),
+	// -E logs to stderr, -Y and -P keep runtime files in the temp dir.
+	cmd := exec.Command(k.bin.Kamailio, "-f", k.cfg, "-DD", "-E", "-m", "32", "-M", "8",
+		"-Y", k.dir, "-P", filepath.Join(k.dir, "kamailio.pid"), "-w", k.dir)
+	cmd.Stdout, cmd.Stderr = k.out, k.out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		k.t.Fatalf("start kamailio: %v", err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	k.mu.Lock()
+	k.cmd, k.done = cmd, done
+	k.mu.Unlock()
+	if err := k.waitReady(15 * time.Second); err != nil {
+		k.t.Fatalf("kamailio on port %d not ready: %v\n%s", k.Port, err, tail(k.out.String(), 60))
+	}
+}
+
+// Kill ends Kamailio the hard way, as a crash would: no NOTIFY or BYE
+// tells anyone their subscriptions or calls are gone.
+func (k *Kamailio) Kill() {
+	k.mu.Lock()
+	cmd, done := k.cmd, k.done
+	k.cmd = nil
+	k.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	<-done
+}
+
 func (k *Kamailio) stop() {
-	pgid := k.cmd.Process.Pid
+	k.mu.Lock()
+	cmd, done := k.cmd, k.done
+	k.cmd = nil
+	k.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	pgid := cmd.Process.Pid
 	syscall.Kill(-pgid, syscall.SIGTERM)
 	select {
-	case <-k.done:
+	case <-done:
 	case <-time.After(5 * time.Second):
 		syscall.Kill(-pgid, syscall.SIGKILL)
-		<-k.done
+		<-done
 	}
 	// Children that outlived the main process share its group.
 	syscall.Kill(-pgid, syscall.SIGKILL)
@@ -98,8 +161,11 @@ func (k *Kamailio) waitReady(limit time.Duration) error {
 	local := conn.LocalAddr().String()
 	buf := make([]byte, 4096)
 	for i := 0; time.Now().Before(deadline); i++ {
+		k.mu.Lock()
+		done := k.done
+		k.mu.Unlock()
 		select {
-		case <-k.done:
+		case <-done:
 			return errors.New("kamailio exited")
 		default:
 		}
