@@ -3,10 +3,13 @@
 # fixed rate, three ways, one run each:
 #   direct    sipp UAC -> sipp UAS
 #   kamailio  sipp UAC -> Kamailio -> sipp UAS
-#   callhook  sipp UAC -> Callhook proxy -> Kamailio -> sipp UAS
-# and prints INVITE->200 latency p50/p99 (sipp -trace_rtt), failed calls,
-# the latency Callhook adds over Kamailio alone, and the proxy's CPU use.
-# Figures only, no assertions. Everything runs on 127.0.0.1.
+#   callhook  sipp UAC -> `callhook run` (proxy mode) -> Kamailio -> sipp UAS
+# and prints INVITE->200 latency p50/p99 (from timestamps sipp logs), failed calls,
+# the latency Callhook adds over Kamailio alone, Callhook's CPU use, and the
+# SIP 200 OK -> webhook arrival latency: Callhook fires a hook on
+# outgoing.answer to a loopback receiver (scripts/benchrecv), which joins
+# the arrivals with the times sipp logged the 200 OKs. Figures only, no
+# assertions. Everything runs on 127.0.0.1.
 #
 # Usage: scripts/bench-sip.sh   (env: RATE=100 CALLS=1000 TRANSPORT=udp
 #                                KAMAILIO_MODULES=dir BASE_PORT=n KEEP=1)
@@ -49,14 +52,14 @@ for i in 0 1 2 3 4 5 6; do
 	port_free $((BASE + i)) || { echo "bench-sip: port $((BASE + i)) busy; set BASE_PORT" >&2; exit 2; }
 done
 KPORT=$BASE UASPORT=$((BASE + 1)) PROXYPORT=$((BASE + 2))
-CP=$((BASE + 3))
+CP=$((BASE + 3)) RPORT=$((BASE + 6))
 K=127.0.0.1:$KPORT UAS=127.0.0.1:$UASPORT PROXY=127.0.0.1:$PROXYPORT
 SIPP="sipp -i 127.0.0.1 -nostdin -cp"
 T=u1
 [ "$TRANSPORT" = tcp ] && T=t1
 
-echo "building proxy bench helper..."
-(cd "$ROOT" && go test -c -o "$WORK/sip.test" ./sip)
+echo "building callhook and the bench receiver..."
+(cd "$ROOT" && go build -o "$WORK/callhook-bin" ./cmd/callhook && go build -o "$WORK/benchrecv" ./scripts/benchrecv)
 
 sed -e "s#{{.Port}}#$KPORT#g" -e "s#{{.ModulesDir}}#$MODULES#g" "$ROOT/testdata/kamailio/proxy.cfg" |
 	sed -e 's/^debug=2/debug=0/' >"$WORK/kamailio.cfg"
@@ -75,44 +78,53 @@ UASPID=$(sed -n 's/.*PID=\[\([0-9]*\)\].*/\1/p' "$WORK/uas.out")
 [ -n "$UASPID" ] || { echo "bench-sip: callee sipp did not start" >&2; exit 1; }
 PIDS+=("$UASPID")
 
-CALLHOOK_BENCH_LISTEN=$PROXY CALLHOOK_BENCH_UPSTREAM=$K CALLHOOK_BENCH_TRANSPORT=$TRANSPORT \
-	"$WORK/sip.test" -test.run '^TestBenchProxyServe$' -test.v >"$WORK/proxy.out" 2>"$WORK/proxy.err" &
+mkdir -p "$WORK/callhook"
+"$WORK/benchrecv" -listen "127.0.0.1:$RPORT" -answers "$WORK/callhook/uac_bench_*_logs.log" >"$WORK/recv.out" 2>"$WORK/recv.err" &
+RECVPID=$!
+PIDS+=("$RECVPID")
+cat >"$WORK/config.json" <<JSON
+{"version": 1, "enabled": true, "user": "bench",
+ "source": {"mode": "proxy", "proxy": {"listen": "$PROXY", "upstream": "$K", "transport": "$TRANSPORT"}},
+ "hooks": [{"id": "bench", "enabled": true, "triggers": ["outgoing.answer"], "action": "get",
+            "url": "http://127.0.0.1:$RPORT/answer?c={call_id}"}]}
+JSON
+"$WORK/callhook-bin" run --config "$WORK/config.json" --data "$WORK/data" 2>"$WORK/callhook.log" &
 PROXYPID=$!
 PIDS+=("$PROXYPID")
 for _ in $(seq 50); do
 	ss -Hlun "sport = :$PROXYPORT" | grep -q . && break
 	sleep 0.1
 done
-# The test binary is the proxy process itself (go test -c, run directly).
 PROXYPROC=$PROXYPID
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# run NAME TARGET: one sipp run; prints p50/p99 and failures.
+# run NAME TARGET: one sipp run; prints INVITE->200 p50/p99 (from the
+# microsecond timestamps uac_bench.xml logs) and failed calls.
 run() {
 	local name=$1 target=$2 dir="$WORK/$1"
 	mkdir -p "$dir"
-	(cd "$dir" && $SIPP $((CP + 2)) -sf "$ROOT/testdata/sipp/uac.xml" -t "$T" -s 2001 \
+	(cd "$dir" && $SIPP $((CP + 2)) -sf "$ROOT/testdata/sipp/uac_bench.xml" -t "$T" -s 2001 \
 		-key caller 1001 -key caller_name Bench -r "$RATE" -m "$CALLS" -l $((RATE * 5)) \
-		-trace_rtt -rtt_freq 1 -trace_stat -stf stat.csv -timeout $((CALLS / RATE + 60))s \
+		-trace_stat -stf stat.csv -trace_logs -trace_err -timeout $((CALLS / RATE + 60))s \
 		"$target" >/dev/null 2>&1) || true
-	local rtt
-	rtt=$(ls "$dir"/*_rtt.csv 2>/dev/null | head -1)
 	local failed
 	failed=$(awk -F';' 'NR==1{for(i=1;i<=NF;i++) if($i=="FailedCall(C)") c=i} END{print (c?$c:"?")}' "$dir/stat.csv" 2>/dev/null || echo "?")
-	if [ -z "$rtt" ]; then
+	# Log lines: "invite|answered CALL-ID DATE TIME UNIX.MICROS".
+	cat "$dir"/uac_bench_*_logs.log 2>/dev/null |
+		awk '$1=="invite"{s[$2]=$5} $1=="answered" && ($2 in s){printf "%.3f\n", ($5-s[$2])*1000}' |
+		sort -n >"$dir/samples"
+	local n p50 p99
+	n=$(wc -l <"$dir/samples")
+	if [ "$n" -eq 0 ]; then
 		printf '%-9s no latency samples (failed calls: %s)\n' "$name" "$failed"
 		echo "0 0" >"$dir/pct"
 		return
 	fi
-	# rtt.csv: Date_ms;response_time_ms;rtd_no
-	awk -F';' 'NR>1 && $2 ~ /^[0-9.]+$/ {print $2}' "$rtt" | sort -n >"$dir/samples"
-	local n p50 p99
-	n=$(wc -l <"$dir/samples")
 	p50=$(awk -v n="$n" 'NR==int((n-1)*0.50)+1' "$dir/samples")
 	p99=$(awk -v n="$n" 'NR==int((n-1)*0.99)+1' "$dir/samples")
 	echo "$p50 $p99" >"$dir/pct"
-	printf '%-9s calls=%s samples=%s INVITE->200 p50=%sms p99=%sms failed=%s\n' "$name" "$CALLS" "$n" "$p50" "$p99" "$failed"
+	printf '%-9s calls=%s answered=%s INVITE->200 p50=%sms p99=%sms failed=%s\n' "$name" "$CALLS" "$n" "$p50" "$p99" "$failed"
 }
 
 echo "rate ${RATE}/s, ${CALLS} calls per run, transport $TRANSPORT"
@@ -124,13 +136,22 @@ run callhook "$PROXY"
 T1=$(cpu_ticks "$PROXYPROC")
 W1=$(date +%s.%N)
 
+read -r dp50 dp99 <"$WORK/direct/pct"
 read -r kp50 kp99 <"$WORK/kamailio/pct"
 read -r cp50 cp99 <"$WORK/callhook/pct"
 HZ=$(getconf CLK_TCK)
+awk -v a="$dp50" -v b="$kp50" -v c="$dp99" -v d="$kp99" \
+	'BEGIN{printf "added by kamailio: p50=%+.3fms p99=%+.3fms\n", b-a, d-c}'
 awk -v a="$kp50" -v b="$cp50" -v c="$kp99" -v d="$cp99" \
 	'BEGIN{printf "added by callhook: p50=%+.3fms p99=%+.3fms\n", b-a, d-c}'
 awk -v t=$((T1 - T0)) -v hz="$HZ" -v w0="$W0" -v w1="$W1" \
-	'BEGIN{printf "proxy cpu: %.2fs over %.1fs wall (%.1f%% of one core)\n", t/hz, w1-w0, 100*t/hz/(w1-w0)}'
+	'BEGIN{printf "callhook cpu (proxy + hooks): %.2fs over %.1fs wall (%.1f%% of one core)\n", t/hz, w1-w0, 100*t/hz/(w1-w0)}'
+sleep 1 # let the last webhooks arrive
 kill -TERM "$PROXYPID" 2>/dev/null || true
 wait "$PROXYPID" 2>/dev/null || true
-grep -h "proxy events" "$WORK/proxy.out" || true
+kill -TERM "$RECVPID" 2>/dev/null || true
+wait "$RECVPID" 2>/dev/null || true
+cat "$WORK/recv.out"
+printf 'deliveries: %s delivered, %s failed (callhook log)\n' \
+	"$(grep -c 'msg=delivery .*state=delivered' "$WORK/callhook.log" || true)" \
+	"$(grep -c 'state=failed' "$WORK/callhook.log" || true)"
