@@ -72,6 +72,11 @@ type Dispatcher struct {
 	// that ingest and the scheduler never hand out one twice.
 	inflightMu sync.Mutex
 	inflight   map[string]struct{}
+	// released remembers when ids left the workers (releaseSeq counts
+	// releases), so the scheduler knows which of the rows it read may be
+	// stale by the time it claims them.
+	released   map[string]uint64
+	releaseSeq uint64
 
 	// browserMu makes "already opened for this call?" and the opening
 	// one step.
@@ -144,6 +149,7 @@ func NewDispatcher(j *Journal, cfg *Config, opts ...Option) *Dispatcher {
 		wake:     make(chan struct{}, 1),
 		kick:     make(chan struct{}, 1),
 		inflight: map[string]struct{}{},
+		released: map[string]uint64{},
 		chains:   chains{open: map[chainKey]int{}},
 	}
 	for _, o := range opts {

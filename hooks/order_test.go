@@ -111,3 +111,38 @@ func TestOrderSurvivesRestart(t *testing.T) {
 		t.Errorf("resumed deliveries arrived as %v, want %s", got, want)
 	}
 }
+
+// Under a backlog most deliveries go through the scheduler, which reads
+// pages of the outbox while workers finish deliveries: none may go out
+// twice, none may be lost.
+func TestBacklogDeliversEachOnce(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	rc := newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.Header.Get(HeaderWebhookID)]++
+		mu.Unlock()
+	})
+	h := Hook{ID: "b", Enabled: true, Triggers: []call.Trigger{call.IncomingRing, call.IncomingHangup},
+		Action: ActionPost, URL: rc.URL + "/", Body: "{json}"}
+	d, _ := startDispatcher(t, testConfig(h), WithWorkers(4))
+	const calls = 1000
+	for i := range calls {
+		c := testCall(fmt.Sprintf("backlog-%d", i))
+		d.Handle(event(c, call.IncomingRing))
+		d.Handle(event(c, call.IncomingHangup))
+	}
+	for i := range calls {
+		waitCall(t, d, fmt.Sprintf("backlog-%d", i))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 2*calls {
+		t.Errorf("%d distinct deliveries arrived, want %d", len(seen), 2*calls)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("delivery %s arrived %d times", id, n)
+		}
+	}
+}

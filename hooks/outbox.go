@@ -30,8 +30,7 @@ const (
 			webhook_id, call_id, hook_id, hook_name, trigger_name, action, hook_json, call_json,
 			country_code, event_ms, state, next_attempt_ms, created_ms, updated_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`
-	qLoadDelivery = `SELECT webhook_id, hook_json, call_json, trigger_name,
-		country_code, event_ms, state, attempts FROM deliveries WHERE webhook_id = ?`
+	qLoadDelivery  = `SELECT ` + outboxColumns + ` FROM deliveries WHERE webhook_id = ?`
 	qInsertAttempt = `INSERT INTO attempts
 		(delivery_id, at_ms, status_code, latency_us, error, response) VALUES (?, ?, ?, ?, ?, ?)`
 	qRecordAttempt = `UPDATE deliveries SET state = ?, attempts = attempts + 1,
@@ -39,7 +38,7 @@ const (
 		WHERE webhook_id = ?`
 	// qPending skips deliveries whose call and hook have an earlier one
 	// still pending: they wait their turn (see order.go).
-	qPending = `SELECT webhook_id, next_attempt_ms FROM deliveries AS d
+	qPending = `SELECT ` + outboxColumns + `, next_attempt_ms FROM deliveries AS d
 		WHERE state = 'pending' AND NOT EXISTS (
 			SELECT 1 FROM deliveries AS e WHERE e.call_id = d.call_id AND e.hook_id = d.hook_id
 				AND e.state = 'pending' AND e.rowid < d.rowid)
@@ -166,21 +165,35 @@ func matching(cfg *Config, t call.Trigger) []*Hook {
 
 // load reads the delivery id for an attempt.
 func (j *Journal) load(ctx context.Context, id string) (outboxRow, error) {
-	var r outboxRow
-	var hookJSON, callJSON, trigger, state string
-	var eventMS int64
-	err := j.db.QueryRowContext(ctx, qLoadDelivery, id).Scan(&r.id, &hookJSON, &callJSON, &trigger, &r.countryCode, &eventMS, &state, &r.attempts)
+	r, err := scanOutboxRow(j.db.QueryRowContext(ctx, qLoadDelivery, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("load delivery %s: %w", id, ErrDeliveryNotFound)
 	}
 	if err != nil {
 		return r, fmt.Errorf("load delivery %s: %w", id, err)
 	}
+	return r, nil
+}
+
+// outboxColumns are what an attempt needs of a delivery, in the order
+// scanOutboxRow reads them.
+const outboxColumns = `webhook_id, hook_json, call_json, trigger_name,
+	country_code, event_ms, state, attempts`
+
+// scanOutboxRow reads outboxColumns (and then extra) from s.
+func scanOutboxRow(s interface{ Scan(...any) error }, extra ...any) (outboxRow, error) {
+	var r outboxRow
+	var hookJSON, callJSON, trigger, state string
+	var eventMS int64
+	dest := append([]any{&r.id, &hookJSON, &callJSON, &trigger, &r.countryCode, &eventMS, &state, &r.attempts}, extra...)
+	if err := s.Scan(dest...); err != nil {
+		return r, err
+	}
 	if err := json.Unmarshal([]byte(hookJSON), &r.hook); err != nil {
-		return r, fmt.Errorf("decode hook snapshot of %s: %w", id, err)
+		return r, fmt.Errorf("decode hook snapshot of %s: %w", r.id, err)
 	}
 	if err := json.Unmarshal([]byte(callJSON), &r.call); err != nil {
-		return r, fmt.Errorf("decode call snapshot of %s: %w", id, err)
+		return r, fmt.Errorf("decode call snapshot of %s: %w", r.id, err)
 	}
 	r.trigger, r.state, r.eventAt = call.Trigger(trigger), State(state), time.UnixMilli(eventMS)
 	return r, nil
@@ -207,11 +220,12 @@ func (j *Journal) record(ctx context.Context, id string, a attemptRecord) error 
 
 // dueRow is a pending delivery and when it is due.
 type dueRow struct {
-	id  string
+	row outboxRow
 	due time.Time
 }
 
-// pending returns up to limit pending deliveries, earliest due first.
+// pending returns up to limit pending deliveries, earliest due first,
+// whole: the scheduler hands them to workers without reading them again.
 func (j *Journal) pending(ctx context.Context, limit int) ([]dueRow, error) {
 	rows, err := j.db.QueryContext(ctx, qPending, limit)
 	if err != nil {
@@ -219,14 +233,13 @@ func (j *Journal) pending(ctx context.Context, limit int) ([]dueRow, error) {
 	}
 	var out []dueRow
 	for rows.Next() {
-		var r dueRow
 		var due int64
-		if err := rows.Scan(&r.id, &due); err != nil {
+		r, err := scanOutboxRow(rows, &due)
+		if err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read outbox: %w", err)
 		}
-		r.due = time.UnixMilli(due)
-		out = append(out, r)
+		out = append(out, dueRow{row: r, due: time.UnixMilli(due)})
 	}
 	if err := closeRows(rows); err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)

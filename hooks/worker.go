@@ -160,9 +160,12 @@ const inflightRecheck = 250 * time.Millisecond
 // room as it goes, and returns when the next one is due (zero: none).
 func (d *Dispatcher) feedDue(ctx context.Context) (time.Time, error) {
 	const page = 64
+	var seq uint64 // releases before the last read of the outbox
+	defer func() { d.forgetReleases(seq) }()
 	for {
 		d.inflightMu.Lock()
 		limit := len(d.inflight) + page
+		seq = d.releaseSeq
 		d.inflightMu.Unlock()
 		rows, err := d.j.pending(ctx, limit)
 		if err != nil {
@@ -172,8 +175,9 @@ func (d *Dispatcher) feedDue(ctx context.Context) (time.Time, error) {
 		// recheck is when to look again at deliveries skipped because a
 		// worker had them: one may come back pending without a kick.
 		var recheck time.Time
-		for _, r := range rows {
-			if d.isInflight(r.id) {
+		for i := range rows {
+			r := &rows[i]
+			if d.isInflight(r.row.id) {
 				recheck = now.Add(inflightRecheck)
 				continue
 			}
@@ -183,14 +187,20 @@ func (d *Dispatcher) feedDue(ctx context.Context) (time.Time, error) {
 				}
 				return r.due, nil
 			}
-			if !d.claim(r.id) {
+			if !d.claim(r.row.id) {
 				continue
 			}
+			jb := job{id: r.row.id, row: &r.row}
+			if d.releasedSince(r.row.id, seq) {
+				// A worker finished with it after the read: the row may be
+				// stale (delivered meanwhile), so the worker reads it anew.
+				jb.row = nil
+			}
 			select {
-			case d.work <- job{id: r.id}:
+			case d.work <- jb:
 				sent++
 			case <-ctx.Done():
-				d.release(r.id)
+				d.release(r.row.id)
 				return time.Time{}, ctx.Err()
 			}
 		}
@@ -224,7 +234,28 @@ func (d *Dispatcher) claim(id string) bool {
 func (d *Dispatcher) release(id string) {
 	d.inflightMu.Lock()
 	delete(d.inflight, id)
+	d.releaseSeq++
+	d.released[id] = d.releaseSeq
 	d.inflightMu.Unlock()
+}
+
+// releasedSince reports whether id left a worker after release number seq.
+func (d *Dispatcher) releasedSince(id string, seq uint64) bool {
+	d.inflightMu.Lock()
+	defer d.inflightMu.Unlock()
+	return d.released[id] > seq
+}
+
+// forgetReleases drops what releasedSince no longer needs: releases up to
+// seq, which every later read of the outbox already sees.
+func (d *Dispatcher) forgetReleases(seq uint64) {
+	d.inflightMu.Lock()
+	defer d.inflightMu.Unlock()
+	for id, n := range d.released {
+		if n <= seq {
+			delete(d.released, id)
+		}
+	}
 }
 
 func (d *Dispatcher) isInflight(id string) bool {
