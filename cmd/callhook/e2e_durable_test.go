@@ -166,3 +166,16 @@ func TestHooksTest(t *testing.T) {
 		t.Errorf("hooks test of an unknown hook: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// On servers whose locale is C.UTF-8 the CLI prints nothing but its own
+// output: the GUI toolkit linked into the binary must not complain.
+func TestNoToolkitNoiseInCLocale(t *testing.T) {
+	for _, lang := range []string{"C.UTF-8", "POSIX.UTF-8", "C", "de_DE.UTF-8"} {
+		e := newEnv(t, "")
+		e.vars = append(e.vars, "LANG="+lang, "LC_ALL=", "LC_MESSAGES=", "LANGUAGE=")
+		r := e.mustRun("", "version")
+		if r.stderr != "" {
+			t.Errorf("LANG=%s: callhook version wrote to stderr:\n%s", lang, r.stderr)
+		}
+	}
+}

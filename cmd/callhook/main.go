@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/callhook/callhook/hooks"
+	// Before fyne reads the locale: see the package doc.
+	_ "github.com/callhook/callhook/internal/clocale"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
