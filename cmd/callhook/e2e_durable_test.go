@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net/http"
@@ -42,36 +41,12 @@ func TestPendingDeliverySurvivesKill9(t *testing.T) {
 	sim.Wait()
 	close(healthy)
 
-	srv := e.command(ctx, "run")
-	stderr, err := srv.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	logs := make(chan string, 256)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			logs <- sc.Text()
-		}
-		close(logs)
-	}()
+	srv := e.startRun(ctx)
 	got := rc.waitFor(t, 2, 30*time.Second)
 	if id := got[1].Header.Get("webhook-id"); id != first.Header.Get("webhook-id") {
 		t.Errorf("resumed delivery has webhook-id %q, want %q", id, first.Header.Get("webhook-id"))
 	}
-	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Wait(); err != nil {
-		var all []string
-		for l := range logs {
-			all = append(all, l)
-		}
-		t.Fatalf("callhook run after SIGTERM: %v\n%s", err, strings.Join(all, "\n"))
-	}
+	srv.stop()
 	// Delivered once: nothing more arrives.
 	time.Sleep(500 * time.Millisecond)
 	if n := len(rc.requests()); n != 2 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -184,4 +186,62 @@ func decodeJSON(t *testing.T, body []byte) map[string]any {
 		t.Fatalf("body is not valid JSON: %v\n%s", err, body)
 	}
 	return m
+}
+
+// service is a `callhook run` started by startRun, its log collected.
+type service struct {
+	t   *testing.T
+	cmd *exec.Cmd
+	mu  sync.Mutex
+	log []string
+}
+
+// startRun starts `callhook run` on e's config and data.
+func (e *env) startRun(ctx context.Context) *service {
+	e.t.Helper()
+	s := &service{t: e.t, cmd: e.command(ctx, "run")}
+	stderr, err := s.cmd.StderrPipe()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			s.mu.Lock()
+			s.log = append(s.log, sc.Text())
+			s.mu.Unlock()
+		}
+	}()
+	return s
+}
+
+func (s *service) logs() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Join(s.log, "\n")
+}
+
+// waitLog waits until a log line contains substr.
+func (s *service) waitLog(substr string, within time.Duration) {
+	s.t.Helper()
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if strings.Contains(s.logs(), substr) {
+			return
+		}
+	}
+	s.t.Fatalf("callhook run did not log %q within %v:\n%s", substr, within, s.logs())
+}
+
+// stop sends SIGTERM and fails the test unless callhook exits 0.
+func (s *service) stop() {
+	s.t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.cmd.Wait(); err != nil {
+		s.t.Fatalf("callhook run after SIGTERM: %v\n%s", err, s.logs())
+	}
 }

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -33,46 +30,15 @@ func TestRunProxyModeAgainstKamailio(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	srv := e.command(ctx, "run")
-	stderr, err := srv.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var logMu sync.Mutex
-	var logs []string
-	listening := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		once := sync.Once{}
-		for sc.Scan() {
-			logMu.Lock()
-			logs = append(logs, sc.Text())
-			logMu.Unlock()
-			if strings.Contains(sc.Text(), "state=listening") {
-				once.Do(func() { close(listening) })
-			}
-		}
-	}()
-	dumpLogs := func() string {
-		logMu.Lock()
-		defer logMu.Unlock()
-		return strings.Join(logs, "\n")
-	}
-	select {
-	case <-listening:
-	case <-time.After(15 * time.Second):
-		t.Fatalf("callhook run did not report listening:\n%s", dumpLogs())
-	}
+	srv := e.startRun(ctx)
+	srv.waitLog("state=listening", 15*time.Second)
 
 	phonePort := siptest.FreePort(t)
 	if err := siptest.RunSipp(t, bin, siptest.SippOptions{
 		Scenario: "register.xml", Port: phonePort, Remote: listen, Service: "1001",
 		Args: []string{"-au", "1001", "-ap", "secret"},
 	}); err != nil {
-		t.Fatalf("register through callhook: %v\n%s", err, dumpLogs())
+		t.Fatalf("register through callhook: %v\n%s", err, srv.logs())
 	}
 
 	calls := []struct {
@@ -123,10 +89,5 @@ func TestRunProxyModeAgainstKamailio(t *testing.T) {
 		})
 	}
 
-	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Wait(); err != nil {
-		t.Fatalf("callhook run exit after SIGTERM: %v\n%s", err, dumpLogs())
-	}
+	srv.stop()
 }

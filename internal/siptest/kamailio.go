@@ -118,26 +118,17 @@ func (k *Kamailio) Restart() {
 // Kill ends Kamailio the hard way, as a crash would: no NOTIFY or BYE
 // tells anyone their subscriptions or calls are gone.
 func (k *Kamailio) Kill() {
-	k.mu.Lock()
-	cmd, done := k.cmd, k.done
-	k.cmd = nil
-	k.mu.Unlock()
-	if cmd == nil {
-		return
+	if pgid, done := k.take(); done != nil {
+		syscall.Kill(-pgid, syscall.SIGKILL)
+		<-done
 	}
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	<-done
 }
 
 func (k *Kamailio) stop() {
-	k.mu.Lock()
-	cmd, done := k.cmd, k.done
-	k.cmd = nil
-	k.mu.Unlock()
-	if cmd == nil {
+	pgid, done := k.take()
+	if done == nil {
 		return
 	}
-	pgid := cmd.Process.Pid
 	syscall.Kill(-pgid, syscall.SIGTERM)
 	select {
 	case <-done:
@@ -147,6 +138,19 @@ func (k *Kamailio) stop() {
 	}
 	// Children that outlived the main process share its group.
 	syscall.Kill(-pgid, syscall.SIGKILL)
+}
+
+// take hands over the running process's group id and exit channel; a nil
+// channel means none runs.
+func (k *Kamailio) take() (pgid int, done chan struct{}) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.cmd == nil {
+		return 0, nil
+	}
+	pgid, done = k.cmd.Process.Pid, k.done
+	k.cmd = nil
+	return pgid, done
 }
 
 // waitReady sends OPTIONS over UDP until Kamailio answers.
