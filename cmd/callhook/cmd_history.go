@@ -156,7 +156,7 @@ func simulateSummary(std stdio, p paths, callID string, waitErr, closeErr error)
 			continue
 		}
 		if len(c.Deliveries) == 0 {
-			fmt.Fprintln(std.out, "no hook matched this call")
+			fmt.Fprintln(std.out, "no enabled hook fires on this call's triggers: `callhook hooks list` shows your hooks and their switches")
 		}
 		delivered, pending, failed := 0, 0, 0
 		for _, d := range c.Deliveries {
