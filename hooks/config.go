@@ -143,6 +143,15 @@ func (h *Hook) TimeoutOrDefault() time.Duration {
 	return time.Duration(h.Timeout)
 }
 
+// ContentTypeOrDefault is the content type a POST body is sent (and
+// escaped) as: DefaultContentType when the hook sets none.
+func (h *Hook) ContentTypeOrDefault() string {
+	if h.ContentType == "" {
+		return DefaultContentType
+	}
+	return h.ContentType
+}
+
 // RetriesOrDefault returns the hook's retry count, DefaultRetries when
 // unset. An explicit 0 means no retries.
 func (h *Hook) RetriesOrDefault() int {

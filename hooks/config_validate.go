@@ -277,11 +277,7 @@ func (h *Hook) validateBody(ps *problems, path string) {
 	if h.Body == "" {
 		return
 	}
-	ct := h.ContentType
-	if ct == "" {
-		ct = DefaultContentType // what the dispatcher sends
-	}
-	if _, err := templates.ParseBody(h.Body, ct); err != nil {
+	if _, err := templates.ParseBody(h.Body, h.ContentTypeOrDefault()); err != nil {
 		if h.ContentType == "" {
 			ps.add(path, h.ID, "body", "%v (without content_type the body is sent as %s)", err, DefaultContentType)
 			return
@@ -334,11 +330,7 @@ func (c *Config) Warnings() []Problem {
 			warn("url", u.Template())
 		}
 		if h.Body != "" {
-			ct := h.ContentType
-			if ct == "" {
-				ct = DefaultContentType
-			}
-			if b, err := templates.ParseBody(h.Body, ct); err == nil {
+			if b, err := templates.ParseBody(h.Body, h.ContentTypeOrDefault()); err == nil {
 				warn("body", b.Template())
 			}
 		}

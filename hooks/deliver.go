@@ -88,10 +88,7 @@ func buildRequest(ctx context.Context, h *Hook, data templates.Data, id string, 
 		return nil, fmt.Errorf("hook %s: render url: %w", h.ID, err)
 	}
 	var body []byte
-	contentType := h.ContentType
-	if contentType == "" {
-		contentType = DefaultContentType
-	}
+	contentType := h.ContentTypeOrDefault()
 	if method == http.MethodPost && h.Body != "" {
 		b, err := templates.ParseBody(h.Body, contentType)
 		if err != nil {

@@ -35,7 +35,7 @@ func (e *editor) checkTemplates() (urlErr, bodyErr string, warns []string) {
 		warn(templates.Warnings(u.Template(), e.h.Triggers))
 	}
 	if e.h.Action == hooks.ActionPost && e.h.Body != "" {
-		if b, err := templates.ParseBody(e.h.Body, e.h.ContentType); err != nil {
+		if b, err := templates.ParseBody(e.h.Body, e.h.ContentTypeOrDefault()); err != nil {
 			bodyErr = err.Error()
 		} else {
 			warn(templates.Warnings(b.Template(), e.h.Triggers))
@@ -73,7 +73,7 @@ func (e *editor) updatePreview() {
 	if e.h.Action != hooks.ActionPost || e.h.Body == "" {
 		return
 	}
-	if b, err := templates.ParseBody(e.h.Body, e.h.ContentType); err == nil {
+	if b, err := templates.ParseBody(e.h.Body, e.h.ContentTypeOrDefault()); err == nil {
 		out, err := b.Render(d)
 		s := string(out)
 		if err != nil {
