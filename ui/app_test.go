@@ -216,7 +216,7 @@ func TestSourceStatusIsLive(t *testing.T) {
 	}
 	h.b.emit(Event{Kind: SourceChanged, Source: SourceStatus{State: "listening", Detail: "127.0.0.1:5070 (udp)"}})
 	h.settle()
-	if got := h.u.settings.status.Text; got != "Listening: 127.0.0.1:5070 (udp)" {
+	if got := h.u.settings.status.Text; got != "Listening · 127.0.0.1:5070 (udp)" {
 		t.Errorf("status = %q", got)
 	}
 	if h.app.icon != assets.TrayEnabled {
