@@ -2,10 +2,7 @@ package sip
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -26,42 +23,6 @@ const (
 	agentSecret = "pw1002"
 )
 
-// startDialogPBX runs Kamailio from testdata/kamailio/dialog.cfg, with
-// the db_text directory the presence modules open and the agent's
-// credentials in its subscriber table.
-func startDialogPBX(t *testing.T, bin siptest.Binaries) *siptest.Kamailio {
-	t.Helper()
-	cfg := filepath.Join(siptest.RepoRoot(t), "testdata", "kamailio", "dialog.cfg")
-	return siptest.StartKamailioWith(t, bin, cfg, siptest.KamailioOptions{
-		Vars: map[string]any{"Auth": true},
-		Setup: func(t testing.TB, dir string) map[string]any {
-			db := filepath.Join(dir, "db")
-			if err := os.Mkdir(db, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			src := "/usr/share/kamailio/dbtext/kamailio"
-			for _, table := range []string{"version", "presentity", "active_watchers", "watchers", "xcap", "pua", "subscriber"} {
-				b, err := os.ReadFile(filepath.Join(src, table))
-				if err != nil {
-					// The schema files ship with Kamailio; without them the
-					// presence modules do not start, so this is a missing peer.
-					if os.Getenv(siptest.RequirePeersEnv) == "1" {
-						t.Fatalf("kamailio db_text schema missing: %v", err)
-					}
-					t.Skipf("kamailio db_text schema missing (install kamailio): %v", err)
-				}
-				if table == "subscriber" {
-					b = append(b, fmt.Sprintf("1:%s:127.0.0.1:%s:x:x\n", agent, agentSecret)...)
-				}
-				if err := os.WriteFile(filepath.Join(db, table), b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			return map[string]any{"DBDir": db}
-		},
-	})
-}
-
 // dialogE2E is a running dialog source subscribed to the agent at pbx.
 type dialogE2E struct {
 	t   *testing.T
@@ -79,7 +40,7 @@ func startDialogE2E(t *testing.T, password string, expires time.Duration) *dialo
 	t.Helper()
 	bin := siptest.RequirePeers(t)
 	e := &dialogE2E{t: t, bin: bin, rec: &dialogRecorder{}}
-	e.pbx = startDialogPBX(t, bin)
+	e.pbx = siptest.StartDialogPBX(t, bin, agent, agentSecret)
 	tr := NewTracker("agent", nil, e.rec.handle)
 	logger := slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	src, err := NewDialog(DialogConfig{

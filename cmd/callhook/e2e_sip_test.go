@@ -91,3 +91,80 @@ func TestRunProxyModeAgainstKamailio(t *testing.T) {
 
 	srv.stop()
 }
+
+// `callhook run` in dialog mode: it subscribes to extension 1002's dialog
+// events at Kamailio (digest auth with the password from a secret), and
+// the calls sipp makes through Kamailio fire the hooks at a loopback
+// receiver.
+func TestRunDialogModeAgainstKamailio(t *testing.T) {
+	const agent, password = "1002", "pw1002"
+	bin := siptest.RequirePeers(t)
+	pbx := siptest.StartDialogPBX(t, bin, agent, password)
+	rc := newReceiver(t)
+	e := newEnv(t, fmt.Sprintf(`{
+  "version": 1, "enabled": true, "user": "agent",
+  "source": {"mode": "dialog", "dialog": {"server": %q, "domain": "127.0.0.1", "username": %q,
+             "password_secret": "sip", "watch": [%q], "expires": 120}},
+  "hooks": [{"id": "log", "enabled": true,
+    "triggers": ["incoming.ring","incoming.answer","incoming.hangup","incoming.missed","outgoing.start","outgoing.answer","outgoing.hangup"],
+    "action": "post", "url": %q, "content_type": "application/json",
+    "body": "{\"trigger\":\"{trigger}\",\"caller\":\"{caller}\",\"callee\":\"{callee}\",\"remote\":\"{remote}\",\"outcome\":\"{outcome}\",\"call_id\":\"{call_id}\"}"}]
+}`, pbx.Addr(), agent, agent, rc.URL+"/events"))
+	e.vars = append(e.vars, "CALLHOOK_SECRET_SIP="+password)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	srv := e.startRun(ctx)
+	srv.waitLog("state=subscribed", 15*time.Second)
+
+	calls := []struct {
+		name, caller, callee, uac, uas string
+		triggers                       []string
+		remote, outcome                string
+	}{
+		{"answered incoming", "1001", agent, "dialog_uac.xml", "dialog_uas.xml",
+			[]string{"incoming.ring", "incoming.answer", "incoming.hangup"}, "1001", "answered"},
+		{"answered outgoing", agent, "1003", "dialog_uac.xml", "dialog_uas.xml",
+			[]string{"outgoing.start", "outgoing.answer", "outgoing.hangup"}, "1003", "answered"},
+		{"missed incoming", "1001", agent, "dialog_uac_cancel.xml", "dialog_uas_cancel.xml",
+			[]string{"incoming.ring", "incoming.hangup", "incoming.missed"}, "1001", "missed"},
+	}
+	for _, c := range calls {
+		t.Run(c.name, func(t *testing.T) {
+			before := len(rc.requests())
+			callee := siptest.StartSipp(t, bin, siptest.SippOptions{Scenario: c.uas, Args: []string{"-d", "300"}})
+			if err := siptest.RunSipp(t, bin, siptest.SippOptions{
+				Scenario: c.uac, Service: c.callee, Remote: siptest.Addr(callee.Port),
+				Keys: map[string]string{"caller": c.caller},
+				Args: []string{"-rsa", pbx.Addr(), "-d", "500"},
+			}); err != nil {
+				t.Fatalf("caller's sipp failed: %v", err)
+			}
+			if err := callee.Wait(); err != nil {
+				t.Fatalf("callee's sipp failed: %v\n%s", err, callee.Report())
+			}
+			rc.waitFor(t, before+len(c.triggers), 15*time.Second)
+			time.Sleep(500 * time.Millisecond) // a duplicate would show now
+			var triggers []string
+			ids := map[any]bool{}
+			for _, req := range rc.requests()[before:] {
+				ev := decodeJSON(t, req.Body)
+				triggers = append(triggers, fmt.Sprint(ev["trigger"]))
+				ids[ev["call_id"]] = true
+				if ev["caller"] != c.caller || ev["callee"] != c.callee || ev["remote"] != c.remote {
+					t.Errorf("%s: caller %v callee %v remote %v, want %s %s %s", ev["trigger"], ev["caller"], ev["callee"], ev["remote"], c.caller, c.callee, c.remote)
+				}
+				if tr := fmt.Sprint(ev["trigger"]); (strings.HasSuffix(tr, ".hangup") || strings.HasSuffix(tr, ".missed")) && ev["outcome"] != c.outcome {
+					t.Errorf("%s: outcome %v, want %s", tr, ev["outcome"], c.outcome)
+				}
+			}
+			if strings.Join(triggers, " ") != strings.Join(c.triggers, " ") {
+				t.Errorf("receiver got %v, want %v once each, in order\n%s", triggers, c.triggers, srv.logs())
+			}
+			if len(ids) != 1 {
+				t.Errorf("%d call ids, want 1", len(ids))
+			}
+		})
+	}
+	srv.stop()
+}
