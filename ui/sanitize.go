@@ -14,8 +14,10 @@ const maxNoticeText = 64
 // the network) safe to show in a desktop notification: invalid UTF-8,
 // control characters and bidi overrides are removed, so the text cannot
 // spoof a different number or push lines off screen; whitespace runs
-// collapse to one space; the result is capped at max runes with an
-// ellipsis.
+// collapse to one space; the markup characters < > & become look-alikes,
+// because Linux notification servers with "body-markup" read the body as
+// HTML (a display name must not become a link); the result is capped at
+// max runes with an ellipsis.
 func sanitize(s string, max int) string {
 	out := make([]rune, 0, len(s))
 	space := false
@@ -30,6 +32,14 @@ func sanitize(s string, max int) string {
 		if space {
 			out = append(out, ' ')
 			space = false
+		}
+		switch r {
+		case '<':
+			r = '‹'
+		case '>':
+			r = '›'
+		case '&':
+			r = '＆'
 		}
 		out = append(out, r)
 	}

@@ -27,6 +27,7 @@ func TestSanitize(t *testing.T) {
 		{"exactly max", "abcde", 5, "abcde"},
 		{"umlauts kept", "Müller", 64, "Müller"},
 		{"empty", "", 64, ""},
+		{"markup cannot make a link", `<a href="https://evil.example">Bank</a> & Co`, 64, `‹a href="https://evil.example"›Bank‹/a› ＆ Co`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
