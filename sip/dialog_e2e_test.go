@@ -1,3 +1,5 @@
+//go:build unix
+
 package sip
 
 import (
@@ -42,7 +44,7 @@ func startDialogE2E(t *testing.T, password string, expires time.Duration) *dialo
 	e := &dialogE2E{t: t, bin: bin, rec: &dialogRecorder{}}
 	e.pbx = siptest.StartDialogPBX(t, bin, agent, agentSecret)
 	tr := NewTracker("agent", nil, e.rec.handle)
-	logger := slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	src, err := NewDialog(DialogConfig{
 		Server: e.pbx.Addr(), Domain: "127.0.0.1", Username: agent, Password: password,
 		Watch: []string{agent}, Expires: expires,
@@ -123,13 +125,6 @@ func (e *dialogE2E) expect(want string) []call.Event {
 		e.t.Fatalf("events:\n%s\nwant:\n%s", got, want)
 	}
 	return evs
-}
-
-type testLogWriter struct{ t *testing.T }
-
-func (w testLogWriter) Write(b []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(b), "\n"))
-	return len(b), nil
 }
 
 func TestDialogE2EIncomingAnswered(t *testing.T) {

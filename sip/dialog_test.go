@@ -134,7 +134,7 @@ func TestDialogNotifyHandling(t *testing.T) {
 	var rec dialogRecorder
 	tr := NewTracker("max", nil, rec.handle)
 	d, err := NewDialog(DialogConfig{Server: pbx.conn.LocalAddr().String(), Domain: "pbx", Watch: []string{"1002"}},
-		tr, WithDialogRetry(10*time.Millisecond, 50*time.Millisecond), WithDialogLogger(slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+		tr, WithDialogRetry(10*time.Millisecond, 50*time.Millisecond), WithDialogLogger(slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	if err != nil {
 		t.Fatal(err)
 	}

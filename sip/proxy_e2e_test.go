@@ -1,12 +1,12 @@
+//go:build unix
+
 package sip
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,36 +18,6 @@ import (
 // the PBX (registrar, record-routing, forking proxy) and sipp as the
 // softphone behind Callhook and as the remote party. Each test starts its
 // own Kamailio, so registrations never leak between tests.
-
-// recorder is a tracker handler that keeps every event.
-type recorder struct {
-	mu     sync.Mutex
-	events []call.Event
-}
-
-func (r *recorder) handle(ev call.Event) {
-	r.mu.Lock()
-	r.events = append(r.events, ev)
-	r.mu.Unlock()
-}
-
-func (r *recorder) snapshot() []call.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]call.Event(nil), r.events...)
-}
-
-// settle waits until n events arrived, then a little longer so that a
-// duplicate would show.
-func (r *recorder) settle(t *testing.T, n int) []call.Event {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for len(r.snapshot()) < n && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	time.Sleep(400 * time.Millisecond)
-	return r.snapshot()
-}
 
 type e2e struct {
 	t     *testing.T
@@ -95,15 +65,6 @@ func startE2E(t *testing.T, o e2eOptions) *e2e {
 	return &e2e{t: t, bin: bin, kam: kam, proxy: p, rec: rec}
 }
 
-// testWriter sends log lines to t.Log while the test runs.
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(b []byte) (int, error) {
-	w.t.Helper()
-	w.t.Log(strings.TrimRight(string(b), "\n"))
-	return len(b), nil
-}
-
 // registerPhone registers user through Callhook from a fresh port and
 // returns that port, where the softphone then answers.
 func (e *e2e) registerPhone(user string) int {
@@ -130,52 +91,6 @@ func (e *e2e) registerDirect(user string) int {
 		e.t.Fatalf("register %s at kamailio: %v", user, err)
 	}
 	return port
-}
-
-// want is one expected event.
-type want struct {
-	trigger call.Trigger
-	outcome call.Outcome // checked on hangup and missed
-}
-
-func checkEvents(t *testing.T, got []call.Event, caller, callee, queue string, wants ...want) {
-	t.Helper()
-	var names []string
-	for _, ev := range got {
-		names = append(names, fmt.Sprintf("%s(%s)", ev.Trigger, ev.Call.Outcome))
-	}
-	if len(got) != len(wants) {
-		t.Fatalf("got %d events %v, want %d", len(got), names, len(wants))
-	}
-	id := got[0].Call.ID
-	for i, w := range wants {
-		ev := got[i]
-		if ev.Trigger != w.trigger {
-			t.Errorf("event %d: trigger %s, want %s (all: %v)", i, ev.Trigger, w.trigger, names)
-		}
-		if ev.Call.ID != id || id == "" {
-			t.Errorf("event %d: call id %q, want %q for every event", i, ev.Call.ID, id)
-		}
-		if ev.Call.Caller.Number != caller || ev.Call.Callee.Number != callee {
-			t.Errorf("event %d: caller %q callee %q, want %q %q", i, ev.Call.Caller.Number, ev.Call.Callee.Number, caller, callee)
-		}
-		if ev.Call.Queue != queue {
-			t.Errorf("event %d: queue %q, want %q", i, ev.Call.Queue, queue)
-		}
-		ph := w.trigger.Phase()
-		if (ph == call.PhaseHangup || ph == call.PhaseMissed) && ev.Call.Outcome != w.outcome {
-			t.Errorf("event %d %s: outcome %q, want %q", i, ev.Trigger, ev.Call.Outcome, w.outcome)
-		}
-		if ph == call.PhaseHangup {
-			d := ev.Call.Duration(ev.At)
-			if w.outcome == call.Answered && d <= 0 {
-				t.Errorf("event %d %s: duration %v, want > 0 for an answered call", i, ev.Trigger, d)
-			}
-			if w.outcome != call.Answered && d != 0 {
-				t.Errorf("event %d %s: duration %v, want 0 for an unanswered call", i, ev.Trigger, d)
-			}
-		}
-	}
 }
 
 func waitAll(t *testing.T, runs ...*siptest.Sipp) {

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package siptest runs real SIP peers for end-to-end tests: Kamailio as
 // the PBX and sipp as softphones and remote parties, all on 127.0.0.1 and
 // on free ports, started and stopped with the test.
