@@ -108,12 +108,18 @@ func backoff(n int, lo, hi time.Duration) time.Duration {
 	return d - time.Duration(rand.Int64N(int64(d)/4+1))
 }
 
-// hold refreshes sub at 80% of each granted lifetime. It returns when a
-// refresh fails, the PBX ends the subscription, or ctx ends (after
-// unsubscribing).
+// maxRefresh bounds the time between refreshes whatever lifetime the PBX
+// grants: a PBX that restarted has forgotten the subscription and says so
+// only when asked (481), so this is how long a restart can go unnoticed.
+// One SUBSCRIBE a minute per extension is nothing for a PBX.
+const maxRefresh = time.Minute
+
+// hold refreshes sub at 80% of each granted lifetime, at least every
+// maxRefresh. It returns when a refresh fails, the PBX ends the
+// subscription, or ctx ends (after unsubscribing).
 func (d *Dialog) hold(ctx context.Context, sub *subscription, granted time.Duration) error {
 	for {
-		t := time.NewTimer(granted * 8 / 10)
+		t := time.NewTimer(min(granted*8/10, maxRefresh))
 		select {
 		case <-ctx.Done():
 			t.Stop()
