@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	sipmsg "github.com/emiago/sipgo/sip"
@@ -245,15 +246,25 @@ func listenBoth(ctx context.Context, addr string) (net.PacketConn, net.Listener,
 	var lc net.ListenConfig
 	pc, err := lc.ListenPacket(ctx, "udp", addr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("listen udp %s: %w", addr, err)
+		return nil, nil, listenError(err)
 	}
 	// With port 0 the TCP port follows the UDP one, so both share a number.
 	ln, err := lc.Listen(ctx, "tcp", pc.LocalAddr().String())
 	if err != nil {
 		pc.Close()
-		return nil, nil, fmt.Errorf("listen tcp %s: %w", addr, err)
+		return nil, nil, listenError(err)
 	}
 	return pc, ln, nil
+}
+
+// listenError says what to do about a failed bind. The error itself
+// ("listen udp 127.0.0.1:5070: bind: address already in use") names the
+// address already.
+func listenError(err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%w: another program uses it; set source.proxy.listen to a free address", err)
+	}
+	return fmt.Errorf("%w: check source.proxy.listen", err)
 }
 
 func resolveUpstream(ctx context.Context, host string, port int) ([]string, error) {

@@ -38,13 +38,22 @@ func cmdRun(p paths, args []string, std stdio) int {
 	}
 	log.Info("callhook running", "version", version, "config", p.config, "data", p.data,
 		"hooks", len(cfg.Hooks), "enabled", cfg.Enabled, "source", cfg.Source.Mode)
+	code = exitOK
 	if err := e.start(ctx); err != nil {
-		// A source that cannot start is reported and retried on reload;
-		// pending deliveries still go out.
-		log.Error("start", "err", err)
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		code = exitFailure
+		stop()
 	}
 	go reloadOnHangup(ctx, e, p, log)
-	<-ctx.Done()
+	// A service without its call source is useless and should say so: it
+	// stops (delivering what is pending first), so that a supervisor
+	// restarts it and the log shows why.
+	select {
+	case <-ctx.Done():
+	case err := <-e.srcFailed:
+		fmt.Fprintf(std.err, "callhook: call source stopped: %v\n", err)
+		code = exitFailure
+	}
 	stop()
 	log.Info("shutting down: finishing deliveries in flight", "timeout", drainTimeout)
 	dctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
@@ -52,7 +61,7 @@ func cmdRun(p paths, args []string, std stdio) int {
 	if err := e.close(dctx); err != nil {
 		log.Warn("shutdown", "err", err)
 	}
-	return exitOK
+	return code
 }
 
 // reloadOnHangup re-reads the config on SIGHUP; a bad file is reported and

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -152,5 +153,25 @@ func TestNoToolkitNoiseInCLocale(t *testing.T) {
 		if r.stderr != "" {
 			t.Errorf("LANG=%s: callhook version wrote to stderr:\n%s", lang, r.stderr)
 		}
+	}
+}
+
+// A service that cannot listen for SIP stops with exit 1 and says why,
+// instead of running on without a call source.
+func TestRunExitsWhenTheSourceCannotStart(t *testing.T) {
+	busy, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	addr := busy.LocalAddr().String()
+	e := newEnv(t, fmt.Sprintf(`{"version":1,"enabled":true,
+  "source":{"mode":"proxy","proxy":{"listen":%q,"upstream":"127.0.0.1:9"}},"hooks":[]}`, addr))
+	r := e.run("", "run")
+	if r.code != exitFailure {
+		t.Fatalf("callhook run with %s taken: exit %d, want 1\n%s", addr, r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, addr) {
+		t.Errorf("the error does not name the address %s:\n%s", addr, r.stderr)
 	}
 }

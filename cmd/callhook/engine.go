@@ -33,6 +33,8 @@ type engine struct {
 	onStatus func(sip.Status)
 	// onCall is told of every call event after the dispatcher has it.
 	onCall func(call.Event)
+	// srcFailed receives the error of a source that stopped by itself.
+	srcFailed chan error
 }
 
 // openEngine opens the journal under p.data and builds the dispatcher and
@@ -42,7 +44,7 @@ func openEngine(p paths, cfg *hooks.Config, log *slog.Logger) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{paths: p, log: log, journal: j, cfg: cfg, secrets: hooks.Keyring{}}
+	e := &engine{paths: p, log: log, journal: j, cfg: cfg, secrets: hooks.Keyring{}, srcFailed: make(chan error, 1)}
 	e.disp = hooks.NewDispatcher(j, cfg, hooks.WithLogger(log), hooks.WithSecrets(e.secrets))
 	e.tracker = sip.NewTracker(cfg.User, queueRules(cfg), e.handle)
 	return e, nil
@@ -135,6 +137,10 @@ func (e *engine) startSource(ctx context.Context) error {
 		defer close(done)
 		if err := src.Run(sctx); err != nil && sctx.Err() == nil {
 			e.log.Error("call source stopped", "err", err)
+			select {
+			case e.srcFailed <- err:
+			default:
+			}
 		}
 	}()
 	return nil
