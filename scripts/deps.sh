@@ -19,6 +19,6 @@ export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
 $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
-	echo "deps: Go is not installed; install Go 1.24+ (https://go.dev/doc/install) and re-run" >&2
+	echo "deps: Go is not installed; install Go 1.26+ (https://go.dev/doc/install) and re-run" >&2
 	exit 1
 fi
