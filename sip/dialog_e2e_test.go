@@ -31,7 +31,7 @@ type dialogE2E struct {
 	bin siptest.Binaries
 	pbx *siptest.Kamailio
 	src *Dialog
-	rec *dialogRecorder
+	rec *recorder
 
 	mu         sync.Mutex
 	statuses   []Status
@@ -41,7 +41,7 @@ type dialogE2E struct {
 func startDialogE2E(t *testing.T, password string, expires time.Duration) *dialogE2E {
 	t.Helper()
 	bin := siptest.RequirePeers(t)
-	e := &dialogE2E{t: t, bin: bin, rec: &dialogRecorder{}}
+	e := &dialogE2E{t: t, bin: bin, rec: &recorder{}}
 	e.pbx = siptest.StartDialogPBX(t, bin, agent, agentSecret)
 	tr := NewTracker("agent", nil, e.rec.handle)
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -114,13 +114,7 @@ func (e *dialogE2E) call(caller, callee, uac, uas string) {
 // duplicates, and compares.
 func (e *dialogE2E) expect(want string) []call.Event {
 	e.t.Helper()
-	n := strings.Count(want, "\n")
-	deadline := time.Now().Add(5 * time.Second)
-	for len(e.rec.snapshot()) < n && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	time.Sleep(500 * time.Millisecond)
-	evs := e.rec.snapshot()
+	evs := e.rec.settle(e.t, strings.Count(want, "\n"))
 	if got := dialogSummary(evs); got != want {
 		e.t.Fatalf("events:\n%s\nwant:\n%s", got, want)
 	}

@@ -4,30 +4,11 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/callhook/callhook/call"
 )
-
-// dialogRecorder is a call.Handler that keeps what it was given.
-type dialogRecorder struct {
-	mu     sync.Mutex
-	events []call.Event
-}
-
-func (r *dialogRecorder) handle(ev call.Event) {
-	r.mu.Lock()
-	r.events = append(r.events, ev)
-	r.mu.Unlock()
-}
-
-func (r *dialogRecorder) snapshot() []call.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]call.Event(nil), r.events...)
-}
 
 // dialogSummary renders events as "trigger caller>callee outcome" lines.
 func dialogSummary(evs []call.Event) string {
@@ -161,7 +142,7 @@ func TestDialogMapper(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var rec dialogRecorder
+			var rec recorder
 			now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 			clock := func() time.Time { now = now.Add(time.Second); return now }
 			tr := NewTracker("max", nil, rec.handle, WithClock(clock))
@@ -184,7 +165,7 @@ func TestDialogMapper(t *testing.T) {
 }
 
 func TestDialogMapperResetAcceptsNewSubscription(t *testing.T) {
-	var rec dialogRecorder
+	var rec recorder
 	tr := NewTracker("max", nil, rec.handle)
 	m := newDialogMapper(tr, nil)
 	info := func(s string) DialogInfo {
@@ -211,7 +192,7 @@ func TestDialogMapperResetAcceptsNewSubscription(t *testing.T) {
 }
 
 func TestDialogMapperQueueTarget(t *testing.T) {
-	var rec dialogRecorder
+	var rec recorder
 	tr := NewTracker("max", []QueueRule{{Name: "Support", Numbers: []string{"200"}}}, rec.handle)
 	m := newDialogMapper(tr, nil)
 	info, err := ParseDialogInfo([]byte(dialogSample(t, "prefixed_namespace")))

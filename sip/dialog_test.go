@@ -131,7 +131,7 @@ func (f *fakeNotifier) notify(sub *sipmsg.Request, to net.Addr, callID, state, b
 // and a terminated subscription is replaced by a new one.
 func TestDialogNotifyHandling(t *testing.T) {
 	pbx := newFakeNotifier(t)
-	var rec dialogRecorder
+	var rec recorder
 	tr := NewTracker("max", nil, rec.handle)
 	d, err := NewDialog(DialogConfig{Server: pbx.conn.LocalAddr().String(), Domain: "pbx", Watch: []string{"1002"}},
 		tr, WithDialogRetry(10*time.Millisecond, 50*time.Millisecond), WithDialogLogger(slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
