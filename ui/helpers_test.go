@@ -15,27 +15,33 @@ func tapCheck(c *widget.Check) {
 	test.TapAt(c, fyne.NewPos(4, c.Size().Height/2))
 }
 
-// findButtons maps the text of every button under o to the button.
-func findButtons(o fyne.CanvasObject) map[string]*widget.Button {
-	out := map[string]*widget.Button{}
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch w := o.(type) {
-		case *widget.Button:
-			if _, ok := out[w.Text]; !ok {
-				out[w.Text] = w
-			}
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(w).Objects() {
-				walk(c)
-			}
+// visit calls fn for o and every object under it, containers and widget
+// renderers included.
+func visit(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	fn(o)
+	switch w := o.(type) {
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			visit(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			visit(c, fn)
 		}
 	}
-	walk(o)
+}
+
+// findButtons maps the text of every button under o to the button (the
+// first, where texts repeat).
+func findButtons(o fyne.CanvasObject) map[string]*widget.Button {
+	out := map[string]*widget.Button{}
+	visit(o, func(o fyne.CanvasObject) {
+		if w, ok := o.(*widget.Button); ok {
+			if _, seen := out[w.Text]; !seen {
+				out[w.Text] = w
+			}
+		}
+	})
 	return out
 }
 
@@ -52,21 +58,10 @@ func sampleStart() time.Time { return time.Date(2026, 3, 2, 9, 30, 0, 0, time.UT
 // labels joins the text of every label under o, one per line.
 func labels(o fyne.CanvasObject) string {
 	var b strings.Builder
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch w := o.(type) {
-		case *widget.Label:
+	visit(o, func(o fyne.CanvasObject) {
+		if w, ok := o.(*widget.Label); ok {
 			b.WriteString(w.Text + "\n")
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(w).Objects() {
-				walk(c)
-			}
 		}
-	}
-	walk(o)
+	})
 	return b.String()
 }
