@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"reflect"
 	"sync"
 	"time"
 
@@ -85,7 +86,7 @@ func (e *engine) setConfig(ctx context.Context, cfg *hooks.Config) error {
 	e.mu.Unlock()
 	e.disp.SetConfig(cfg)
 	e.tracker.SetQueues(cfg.User, queueRules(cfg))
-	if sourceChanged(old, cfg) {
+	if !reflect.DeepEqual(old.Source, cfg.Source) {
 		e.stopSource()
 		return e.startSource(ctx)
 	}
@@ -191,24 +192,6 @@ func newSource(cfg *hooks.Config, tr *sip.Tracker, secrets hooks.Secrets, log *s
 		}, tr, sip.WithDialogLogger(log.With("source", "dialog")), sip.WithDialogStatus(onStatus))
 	}
 	return nil, nil
-}
-
-func sourceChanged(a, b *hooks.Config) bool {
-	if a.Source.Mode != b.Source.Mode || a.Source.Proxy != b.Source.Proxy {
-		return true
-	}
-	ad, bd := a.Source.Dialog, b.Source.Dialog
-	if ad.Server != bd.Server || ad.Transport != bd.Transport || ad.Domain != bd.Domain ||
-		ad.Username != bd.Username || ad.PasswordSecret != bd.PasswordSecret || ad.Expires != bd.Expires ||
-		len(ad.Watch) != len(bd.Watch) {
-		return true
-	}
-	for i := range ad.Watch {
-		if ad.Watch[i] != bd.Watch[i] {
-			return true
-		}
-	}
-	return false
 }
 
 // queueRules maps the config's queues to the tracker's rules.
