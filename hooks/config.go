@@ -59,6 +59,11 @@ type ProxySource struct {
 	Listen    string `json:"listen,omitempty"`
 	Upstream  string `json:"upstream,omitempty"`
 	Transport string `json:"transport,omitempty"`
+	// CAFile adds a CA (PEM) for a PBX certificate from a private CA.
+	CAFile string `json:"ca_file,omitempty"`
+	// LocalAddress is the local IP[:port] of the PBX leg; empty: the
+	// address the route to the PBX takes.
+	LocalAddress string `json:"local_address,omitempty"`
 }
 
 // DialogSource configures the RFC 4235 dialog-event subscription.
@@ -70,6 +75,8 @@ type DialogSource struct {
 	PasswordSecret string   `json:"password_secret,omitempty"`
 	Watch          []string `json:"watch,omitempty"`
 	Expires        int      `json:"expires,omitempty"`
+	CAFile         string   `json:"ca_file,omitempty"`
+	LocalAddress   string   `json:"local_address,omitempty"`
 }
 
 // Queue classifies incoming calls as queue calls.

@@ -21,8 +21,13 @@ import (
 type DialogConfig struct {
 	// Server is the PBX as host[:port] (port 5060 when omitted).
 	Server string
-	// Transport is "udp" (default) or "tcp".
+	// Transport is "udp" (default), "tcp" or "tls".
 	Transport string
+	// CAFile adds a PEM CA to the OS trust store for a TLS server.
+	CAFile string
+	// LocalAddress is the local IP[:port] to use towards the PBX; empty:
+	// the address the route to Server takes, on an ephemeral port.
+	LocalAddress string
 	// Domain is the SIP domain of the watched extensions (the Server's
 	// host when empty).
 	Domain string

@@ -22,8 +22,14 @@ type ProxyConfig struct {
 	Listen string
 	// Upstream is the PBX as host[:port] (port 5060 when omitted).
 	Upstream string
-	// Transport is "udp" (default) or "tcp", for traffic to Upstream.
+	// Transport is "udp" (default), "tcp" or "tls", for traffic to
+	// Upstream.
 	Transport string
+	// CAFile adds a PEM CA to the OS trust store for a TLS upstream.
+	CAFile string
+	// LocalAddress is the PBX leg's local IP[:port]; empty: the address
+	// the route to Upstream takes, on an ephemeral port.
+	LocalAddress string
 	// RingTimeout is how long an unanswered call may go without a final
 	// response before it is reported as missed: a safety net for a lost
 	// CANCEL or final response, so calls never stay "ringing" forever.

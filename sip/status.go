@@ -29,8 +29,21 @@ type Status struct {
 	// Registered counts softphone contacts registered through the proxy.
 	Registered int
 	// Err is the reason for StateError (or a non-fatal problem).
-	Err   string
-	Since time.Time
+	Err string
+	// Transport is the PBX leg's transport: "udp", "tcp" or "tls".
+	Transport string
+	// Advertised is the address the PBX sees for Callhook (in Via,
+	// Contact, Record-Route): the public one learned from the PBX's
+	// received/rport once known, else the local address of the route to
+	// the PBX.
+	Advertised string
+	// Learned reports whether Advertised came from the PBX (NAT seen).
+	Learned bool
+	// Keepalive is the last keepalive's outcome ("answered", "no answer:
+	// ..."); KeepaliveAt is when it was sent.
+	Keepalive   string
+	KeepaliveAt time.Time
+	Since       time.Time
 }
 
 // Source is a running call event source.
@@ -59,7 +72,9 @@ func (b *statusBox) get() Status {
 func (b *statusBox) set(s Status) {
 	b.mu.Lock()
 	old := b.cur
-	if old.State == s.State && old.Detail == s.Detail && old.Err == s.Err && old.Registered == s.Registered {
+	if old.State == s.State && old.Detail == s.Detail && old.Err == s.Err && old.Registered == s.Registered &&
+		old.Transport == s.Transport && old.Advertised == s.Advertised && old.Keepalive == s.Keepalive {
+		b.cur.KeepaliveAt = s.KeepaliveAt
 		b.mu.Unlock()
 		return
 	}

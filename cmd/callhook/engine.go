@@ -174,7 +174,8 @@ func newSource(cfg *hooks.Config, tr *sip.Tracker, secrets hooks.Secrets, log *s
 	switch cfg.Source.Mode {
 	case hooks.SourceProxy:
 		pc := cfg.Source.Proxy
-		return sip.NewProxy(sip.ProxyConfig{Listen: pc.Listen, Upstream: pc.Upstream, Transport: pc.Transport}, tr,
+		return sip.NewProxy(sip.ProxyConfig{Listen: pc.Listen, Upstream: pc.Upstream, Transport: pc.Transport,
+			CAFile: pc.CAFile, LocalAddress: pc.LocalAddress}, tr,
 			sip.WithProxyLogger(log.With("source", "proxy")), sip.WithProxyStatus(onStatus))
 	case hooks.SourceDialog:
 		dc := cfg.Source.Dialog
@@ -188,6 +189,7 @@ func newSource(cfg *hooks.Config, tr *sip.Tracker, secrets hooks.Secrets, log *s
 		return sip.NewDialog(sip.DialogConfig{
 			Server: dc.Server, Transport: dc.Transport, Domain: dc.Domain,
 			Username: dc.Username, Password: password, Watch: dc.Watch,
+			CAFile: dc.CAFile, LocalAddress: dc.LocalAddress,
 			Expires: time.Duration(dc.Expires) * time.Second,
 		}, tr, sip.WithDialogLogger(log.With("source", "dialog")), sip.WithDialogStatus(onStatus))
 	}
