@@ -3,7 +3,6 @@ package hooks
 import (
 	"fmt"
 	"mime"
-	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -122,72 +121,6 @@ func (c *Config) Validate() error {
 		return &ValidationError{Problems: ps.list}
 	}
 	return nil
-}
-
-func (s *Source) validate(ps *problems) {
-	const path = "source"
-	switch s.Mode {
-	case "", SourceNone:
-	case SourceProxy:
-		p := s.Proxy
-		if p.Listen == "" {
-			ps.add("source.proxy", "", "listen", "is required in proxy mode (e.g. 127.0.0.1:5070)")
-		} else if _, port, err := net.SplitHostPort(p.Listen); err != nil || !validPort(port) {
-			ps.add("source.proxy", "", "listen", "%q must be host:port (e.g. 127.0.0.1:5070)", p.Listen)
-		}
-		if p.Upstream == "" {
-			ps.add("source.proxy", "", "upstream", "is required in proxy mode: your PBX (e.g. pbx.example.com:5060)")
-		} else if !validHostPort(p.Upstream) {
-			ps.add("source.proxy", "", "upstream", "%q must be host or host:port", p.Upstream)
-		}
-		validTransport(ps, "source.proxy", p.Transport)
-	case SourceDialog:
-		d := s.Dialog
-		if d.Server == "" {
-			ps.add("source.dialog", "", "server", "is required in dialog mode: your PBX (e.g. pbx.example.com:5060)")
-		} else if !validHostPort(d.Server) {
-			ps.add("source.dialog", "", "server", "%q must be host or host:port", d.Server)
-		}
-		validTransport(ps, "source.dialog", d.Transport)
-		if len(d.Watch) == 0 {
-			ps.add("source.dialog", "", "watch", "needs at least one extension to watch")
-		}
-		for i, w := range d.Watch {
-			if strings.TrimSpace(w) == "" || strings.ContainsAny(w, " \t\r\n@:") {
-				ps.add("source.dialog", "", fmt.Sprintf("watch[%d]", i), "%q must be an extension or user name", w)
-			}
-		}
-		if d.Expires != 0 && (d.Expires < 60 || d.Expires > 86400) {
-			ps.add("source.dialog", "", "expires", "must be between 60 and 86400 seconds, not %d", d.Expires)
-		}
-		if d.PasswordSecret != "" && !ValidSecretName(d.PasswordSecret) {
-			ps.add("source.dialog", "", "password_secret", "%q may contain only letters, digits, - and _", d.PasswordSecret)
-		}
-	default:
-		ps.add(path, "", "mode", "must be none, proxy or dialog, not %q", s.Mode)
-	}
-}
-
-func validTransport(ps *problems, path, t string) {
-	if t != "" && t != "udp" && t != "tcp" {
-		ps.add(path, "", "transport", "must be udp or tcp, not %q", t)
-	}
-}
-
-func validPort(p string) bool {
-	n, err := strconv.Atoi(p)
-	return err == nil && n >= 0 && n <= 65535
-}
-
-// validHostPort accepts "host" and "host:port".
-func validHostPort(s string) bool {
-	if strings.ContainsAny(s, " /\t\r\n") {
-		return false
-	}
-	if host, port, err := net.SplitHostPort(s); err == nil {
-		return host != "" && validPort(port)
-	}
-	return !strings.Contains(s, ":") || (strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]"))
 }
 
 // reservedHeaders are set by the dispatcher; a hook setting them would
@@ -311,10 +244,11 @@ func anyMap(m map[string]string) map[string]any {
 	return out
 }
 
-// Warnings lists what is valid but probably not meant: placeholders a
-// hook's triggers cannot fill, which render empty.
+// Warnings lists what is valid but probably not meant: a source's port
+// that does not fit its transport, and placeholders a hook's triggers
+// cannot fill, which render empty.
 func (c *Config) Warnings() []Problem {
-	var out []Problem
+	out := c.Source.warnings()
 	for i := range c.Hooks {
 		h := &c.Hooks[i]
 		path := "hooks[" + h.ID + "]"
