@@ -78,6 +78,17 @@ type SourceStatus struct {
 	State  string // "off", "starting", "listening", "registered", "subscribed", "error"
 	Detail string
 	Err    string
+	// Transport is the PBX leg's: "udp", "tcp" or "tls".
+	Transport string
+	// Advertised is the address the PBX sees for Callhook; Learned says
+	// the PBX reported it (a NAT's public address), rather than it being
+	// this machine's address on the route to the PBX.
+	Advertised string
+	Learned    bool
+	// Keepalive is the last keepalive's outcome ("answered", "no
+	// answer: ..."), KeepaliveAt when it was sent.
+	Keepalive   string
+	KeepaliveAt time.Time
 }
 
 // sourceError is the State of a failed source.

@@ -12,45 +12,112 @@ import (
 	"github.com/callhook/callhook/hooks"
 )
 
-var transports = []string{"udp", "tcp"}
+// pbxLeg edits what both sources share about their leg to the PBX: the
+// transport, the CA for TLS and the local address.
+type pbxLeg struct {
+	transport     *widget.Select
+	caFile, local *widget.Entry
+	browse        *widget.Button
+	hint          *widget.Label
+}
+
+func newPBXLeg(s *settingsTab) *pbxLeg {
+	l := s.u.l
+	p := &pbxLeg{transport: widget.NewSelect(hooks.Transports(), nil), caFile: widget.NewEntry(), local: widget.NewEntry()}
+	p.caFile.SetPlaceHolder(l.T("none: the system's trusted CAs"))
+	p.local.SetPlaceHolder(l.T("automatic"))
+	p.browse = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
+		s.openFile(func(path string) { p.caFile.SetText(path) })
+	})
+	changed := func(string) { s.changed() }
+	p.caFile.OnChanged, p.local.OnChanged = changed, changed
+	p.transport.OnChanged = func(string) {
+		p.showTLS()
+		s.changed()
+	}
+	p.hint = widget.NewLabel(l.T("Transport tls encrypts the connection to the PBX (port 5061 unless the address names one). CA file: only for a PBX certificate from a private CA (PEM); the system's trusted CAs always count. Local address: this machine's IP address towards the PBX, when it has several; automatic uses the one the route to the PBX takes."))
+	p.hint.Wrapping = fyne.TextWrapWord
+	p.showTLS()
+	return p
+}
+
+// items are the leg's form rows.
+func (p *pbxLeg) items(l tr) []*widget.FormItem {
+	return []*widget.FormItem{
+		widget.NewFormItem(l.T("Transport"), p.transport),
+		widget.NewFormItem(l.T("CA file"), container.NewBorder(nil, nil, nil, p.browse, p.caFile)),
+		widget.NewFormItem(l.T("Local address"), p.local),
+	}
+}
+
+func (p *pbxLeg) load(transport, caFile, local string) {
+	p.transport.SetSelected(orDefault(transport, hooks.TransportUDP))
+	p.caFile.SetText(caFile)
+	p.local.SetText(local)
+	p.showTLS()
+}
+
+// value returns transport, CA file and local address. The CA file counts
+// only with tls: switching to udp keeps the path in the field, so that
+// switching back restores it, without making the config invalid.
+func (p *pbxLeg) value() (transport, caFile, local string) {
+	transport = p.transport.Selected
+	if transport == hooks.TransportTLS {
+		caFile = strings.TrimSpace(p.caFile.Text)
+	}
+	return transport, caFile, strings.TrimSpace(p.local.Text)
+}
+
+// showTLS enables the CA file only where it applies.
+func (p *pbxLeg) showTLS() {
+	if p.transport.Selected == hooks.TransportTLS {
+		p.caFile.Enable()
+		p.browse.Enable()
+	} else {
+		p.caFile.Disable()
+		p.browse.Disable()
+	}
+}
 
 // proxyFields edits source.proxy.
 type proxyFields struct {
 	listen, upstream *widget.Entry
-	transport        *widget.Select
+	leg              *pbxLeg
 	content          fyne.CanvasObject
 }
 
 func newProxyFields(s *settingsTab) proxyFields {
 	l := s.u.l
-	p := proxyFields{listen: widget.NewEntry(), upstream: widget.NewEntry(), transport: widget.NewSelect(transports, nil)}
+	p := proxyFields{listen: widget.NewEntry(), upstream: widget.NewEntry(), leg: newPBXLeg(s)}
 	p.listen.SetPlaceHolder("127.0.0.1:5070")
 	p.upstream.SetPlaceHolder("pbx.example.com:5060")
 	changed := func(string) { s.changed() }
-	p.listen.OnChanged, p.upstream.OnChanged, p.transport.OnChanged = changed, changed, changed
-	hint := widget.NewLabel(l.T("Set the listen address as your softphone's outbound proxy."))
+	p.listen.OnChanged, p.upstream.OnChanged = changed, changed
+	hint := widget.NewLabel(l.T("Set the listen address as your softphone's outbound proxy. The softphone talks plain SIP to it on this machine; transport, CA file and local address are for the connection to the PBX."))
 	hint.Wrapping = fyne.TextWrapWord
-	p.content = container.NewVBox(widget.NewForm(
+	items := []*widget.FormItem{
 		widget.NewFormItem(l.T("Listen on"), p.listen),
-		widget.NewFormItem(l.T("PBX (upstream)"), p.upstream),
-		widget.NewFormItem(l.T("Transport"), p.transport)), hint)
+		widget.NewFormItem(l.T("PBX (upstream)"), p.upstream)}
+	p.content = container.NewVBox(widget.NewForm(append(items, p.leg.items(l)...)...), hint, p.leg.hint)
 	return p
 }
 
 func (p proxyFields) load(v hooks.ProxySource) {
 	p.listen.SetText(v.Listen)
 	p.upstream.SetText(v.Upstream)
-	p.transport.SetSelected(orDefault(v.Transport, "udp"))
+	p.leg.load(v.Transport, v.CAFile, v.LocalAddress)
 }
 
 func (p proxyFields) value() hooks.ProxySource {
-	return hooks.ProxySource{Listen: strings.TrimSpace(p.listen.Text), Upstream: strings.TrimSpace(p.upstream.Text), Transport: p.transport.Selected}
+	v := hooks.ProxySource{Listen: strings.TrimSpace(p.listen.Text), Upstream: strings.TrimSpace(p.upstream.Text)}
+	v.Transport, v.CAFile, v.LocalAddress = p.leg.value()
+	return v
 }
 
 // dialogFields edits source.dialog. The password goes to the keychain.
 type dialogFields struct {
 	server, domain, username, watch, expires, password *widget.Entry
-	transport                                          *widget.Select
+	leg                                                *pbxLeg
 	passwordState                                      *widget.Label
 	content                                            fyne.CanvasObject
 }
@@ -63,7 +130,7 @@ func newDialogFields(s *settingsTab) dialogFields {
 	l := s.u.l
 	d := dialogFields{server: widget.NewEntry(), domain: widget.NewEntry(), username: widget.NewEntry(),
 		watch: widget.NewEntry(), expires: widget.NewEntry(), password: widget.NewPasswordEntry(),
-		transport: widget.NewSelect(transports, nil), passwordState: widget.NewLabel("")}
+		leg: newPBXLeg(s), passwordState: widget.NewLabel("")}
 	d.server.SetPlaceHolder("pbx.example.com:5060")
 	d.domain.SetPlaceHolder("pbx.example.com")
 	d.username.SetPlaceHolder("1002")
@@ -74,23 +141,21 @@ func newDialogFields(s *settingsTab) dialogFields {
 	for _, e := range []*widget.Entry{d.server, d.domain, d.username, d.watch, d.expires} {
 		e.OnChanged = changed
 	}
-	d.transport.OnChanged = changed
 	store := widget.NewButton(l.T("Store password"), func() { d.storePassword(s) })
-	d.content = container.NewVBox(widget.NewForm(
-		widget.NewFormItem(l.T("Server"), d.server),
-		widget.NewFormItem(l.T("Transport"), d.transport),
+	items := append([]*widget.FormItem{widget.NewFormItem(l.T("Server"), d.server)}, d.leg.items(l)...)
+	d.content = container.NewVBox(widget.NewForm(append(items,
 		widget.NewFormItem(l.T("Domain"), d.domain),
 		widget.NewFormItem(l.T("User name"), d.username),
 		widget.NewFormItem(l.T("Password"), container.NewBorder(nil, nil, nil, store, d.password)),
 		widget.NewFormItem("", d.passwordState),
 		widget.NewFormItem(l.T("Watch extensions"), d.watch),
-		widget.NewFormItem(l.T("Expires (s)"), d.expires)))
+		widget.NewFormItem(l.T("Expires (s)"), d.expires))...), d.leg.hint)
 	return d
 }
 
 func (d dialogFields) load(v hooks.DialogSource) {
 	d.server.SetText(v.Server)
-	d.transport.SetSelected(orDefault(v.Transport, "udp"))
+	d.leg.load(v.Transport, v.CAFile, v.LocalAddress)
 	d.domain.SetText(v.Domain)
 	d.username.SetText(v.Username)
 	d.watch.SetText(strings.Join(v.Watch, ", "))
@@ -103,11 +168,13 @@ func (d dialogFields) load(v hooks.DialogSource) {
 
 // value returns the fields; the password's secret name is kept from old.
 func (d dialogFields) value(old hooks.DialogSource) hooks.DialogSource {
-	return hooks.DialogSource{
-		Server: strings.TrimSpace(d.server.Text), Transport: d.transport.Selected,
+	v := hooks.DialogSource{
+		Server: strings.TrimSpace(d.server.Text),
 		Domain: strings.TrimSpace(d.domain.Text), Username: strings.TrimSpace(d.username.Text),
 		PasswordSecret: old.PasswordSecret, Watch: splitList(d.watch.Text), Expires: atoi(d.expires.Text),
 	}
+	v.Transport, v.CAFile, v.LocalAddress = d.leg.value()
+	return v
 }
 
 // storePassword puts the typed password into the keychain in the

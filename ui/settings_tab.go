@@ -6,6 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/callhook/callhook/hooks"
@@ -29,11 +31,15 @@ type settingsTab struct {
 	queues                           *queueList
 	status                           *widget.Label
 	problems                         *widget.Label
+	// openFile asks for a file and passes its path to picked; tests
+	// replace it.
+	openFile func(picked func(path string))
 }
 
 func newSettingsTab(u *UI) *settingsTab {
 	l := u.l
 	s := &settingsTab{u: u}
+	s.openFile = s.openFileDialog
 	s.global = widget.NewCheck(l.T("Hooks enabled (turns every hook on or off)"), nil)
 	s.minimised = widget.NewCheck(l.T("Start minimised to the tray"), nil)
 	s.login = widget.NewCheck(l.T("Start at login"), nil)
@@ -154,21 +160,59 @@ func (s *settingsTab) setLogin(on bool) {
 	})
 }
 
-// showStatus shows the source's live status.
+// openFileDialog asks for a CA file (PEM) in a file dialog.
+func (s *settingsTab) openFileDialog(picked func(path string)) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		_ = r.Close()
+		picked(r.URI().Path())
+	}, s.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pem", ".crt", ".cer"}))
+	d.Show()
+}
+
+// showStatus shows the source's live status: its state, then where the
+// PBX reaches us and over what, then the last keepalive, one line each.
 func (s *settingsTab) showStatus() {
-	st := s.u.source
-	text := stateLabel(s.u.l, st.State)
+	s.status.Importance = widget.MediumImportance
+	if s.u.source.State == sourceError {
+		s.status.Importance = widget.DangerImportance
+	}
+	s.status.SetText(statusText(s.u.l, s.u.source))
+}
+
+func statusText(l tr, st SourceStatus) string {
+	text := stateLabel(l, st.State)
 	if st.Detail != "" {
 		text += " · " + st.Detail
 	}
 	if st.Err != "" {
 		text += " (" + st.Err + ")"
 	}
-	s.status.Importance = widget.MediumImportance
-	if st.State == sourceError {
-		s.status.Importance = widget.DangerImportance
+	var leg []string
+	if st.Advertised != "" {
+		a := l.Tf("The PBX sees us at %s", st.Advertised)
+		if st.Learned {
+			a += " " + l.T("(public, learned from the PBX)")
+		}
+		leg = append(leg, a)
 	}
-	s.status.SetText(text)
+	if st.Transport != "" {
+		leg = append(leg, strings.ToUpper(st.Transport))
+	}
+	if len(leg) > 0 {
+		text += "\n" + strings.Join(leg, " · ")
+	}
+	if st.Keepalive != "" {
+		if st.KeepaliveAt.IsZero() {
+			text += "\n" + l.Tf("Keepalive: %s", st.Keepalive)
+		} else {
+			text += "\n" + l.Tf("Keepalive: %s (%s)", st.Keepalive, st.KeepaliveAt.Local().Format("15:04:05"))
+		}
+	}
+	return text
 }
 
 func stateLabel(l tr, state string) string {
