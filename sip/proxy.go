@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -40,7 +42,7 @@ type ProxyConfig struct {
 // Errors of the proxy source.
 var (
 	ErrNoUpstream   = errors.New("proxy upstream is empty: set source.proxy.upstream to the PBX host:port")
-	ErrBadTransport = errors.New(`proxy transport must be "udp" or "tcp": fix source.proxy.transport`)
+	ErrBadTransport = errors.New(`proxy transport must be "udp", "tcp" or "tls": fix source.proxy.transport`)
 )
 
 const (
@@ -65,35 +67,55 @@ func WithProxyStatus(fn func(Status)) ProxyOption {
 	return func(p *Proxy) { p.status.onChange = fn }
 }
 
+// WithProxyState keeps registrations and calls in progress in the file at
+// path, so a restart of Callhook does not cut softphones off until they
+// re-register.
+func WithProxyState(path string) ProxyOption {
+	return func(p *Proxy) { p.statePath = path }
+}
+
 // Proxy is the local SIP proxy source: a stateless, record-routing proxy
-// (RFC 3261 §16.11) between the softphone and the PBX that reports what
-// it relays to a Tracker. It keeps no transaction state, so forwarding
-// never waits on anything but the socket; the little it remembers
-// (registrations, calls) only serves routing back to the softphone and
-// call observation.
+// (RFC 3261 §16.11) with two legs. The phone leg listens on Listen for
+// the softphones on this machine; the PBX leg faces the PBX from the
+// address the route to it takes, NAT-aware like a softphone. It keeps no
+// transaction state, so forwarding never waits on anything but a socket;
+// what it remembers (registrations, calls) serves routing back to the
+// softphone and call observation.
 type Proxy struct {
-	cfg      ProxyConfig
-	log      *slog.Logger
-	status   statusBox
-	tr       *Tracker
-	upTrans  string // "udp" or "tcp"
-	upHost   string
-	upPort   int
-	listenIP string
+	cfg       ProxyConfig
+	log       *slog.Logger
+	status    statusBox
+	tr        *Tracker
+	upTrans   string // "udp", "tcp" or "tls"
+	upHost    string
+	upPort    int
+	listenIP  string
+	statePath string
+	parser    *sipmsg.Parser
 
 	// secret keys branch and binding tokens, so they are stable for this
 	// process but cannot be forged by a peer.
 	secret [16]byte
 
-	regs  *registry
-	calls *callObserver
+	regs   *registry
+	calls  *callObserver
+	phones connSet
 
-	mu      sync.Mutex
-	tl      *sipmsg.TransportLayer
-	host    string // advertised in Via and Record-Route
-	port    int
-	udpAddr string
-	upAddrs []string // resolved upstream ip:port
+	ctx       context.Context
+	wake      chan struct{}
+	badLogged atomic.Int64
+	dirty     atomic.Bool // state to save
+
+	// Set by Run before any message is handled.
+	phoneUDP net.PacketConn
+	pbx      *pbxLeg
+	host     string // the phone leg's advertised address
+	port     int
+
+	mu        sync.Mutex
+	keepalive string
+	kaAt      time.Time
+	pbxErr    string
 }
 
 var _ Source = (*Proxy)(nil)
@@ -109,19 +131,16 @@ func NewProxy(cfg ProxyConfig, tr *Tracker, opts ...ProxyOption) (*Proxy, error)
 	if cfg.RingTimeout <= 0 {
 		cfg.RingTimeout = defaultRingTimeout
 	}
-	p := &Proxy{cfg: cfg, tr: tr, log: slog.New(slog.DiscardHandler)}
-	switch cfg.Transport {
-	case "", "udp", "UDP":
-		p.upTrans = "udp"
-	case "tcp", "TCP":
-		p.upTrans = "tcp"
-	default:
+	p := &Proxy{cfg: cfg, tr: tr, log: slog.New(slog.DiscardHandler), parser: sipmsg.NewParser(), wake: make(chan struct{}, 1)}
+	t, err := normTransport(cfg.Transport)
+	if err != nil {
 		return nil, fmt.Errorf("new proxy: %w (got %q)", ErrBadTransport, cfg.Transport)
 	}
+	p.upTrans = t
 	if cfg.Upstream == "" {
 		return nil, fmt.Errorf("new proxy: %w", ErrNoUpstream)
 	}
-	host, port, err := splitHostPortDefault(cfg.Upstream, 5060)
+	host, port, err := splitHostPortDefault(cfg.Upstream, defaultPort(t))
 	if err != nil {
 		return nil, fmt.Errorf("new proxy: upstream %q is not host:port: fix source.proxy.upstream: %w", cfg.Upstream, err)
 	}
@@ -146,7 +165,7 @@ func NewProxy(cfg ProxyConfig, tr *Tracker, opts ...ProxyOption) (*Proxy, error)
 // Status returns the current status.
 func (p *Proxy) Status() Status { return p.status.get() }
 
-// Addr returns the bound host:port once Run is listening, "" before.
+// Addr returns the phone leg's host:port once Run is listening, "" before.
 func (p *Proxy) Addr() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -156,26 +175,30 @@ func (p *Proxy) Addr() string {
 	return net.JoinHostPort(p.host, strconv.Itoa(p.port))
 }
 
-// Run binds UDP and TCP on the listen address and relays until ctx ends.
-// A bind failure is returned and shown as StateError.
+// Run binds both legs and relays until ctx ends. A failure to bind or to
+// resolve the PBX is returned and shown as StateError; a PBX that does
+// not answer (or a TLS error) shows in the status while Run goes on.
 func (p *Proxy) Run(ctx context.Context) error {
-	p.status.set(Status{State: StateStarting, Detail: "binding " + p.cfg.Listen})
-	pc, ln, err := listenBoth(ctx, p.cfg.Listen)
-	if err != nil {
-		p.status.set(Status{State: StateError, Err: err.Error(), Detail: "cannot listen on " + p.cfg.Listen})
+	p.ctx = ctx
+	p.status.set(Status{State: StateStarting, Detail: "binding " + p.cfg.Listen, Transport: p.upTrans})
+	fail := func(detail string, err error) error {
+		p.status.set(Status{State: StateError, Err: err.Error(), Detail: detail, Transport: p.upTrans})
 		return fmt.Errorf("run proxy: %w", err)
 	}
 	upAddrs, err := resolveUpstream(ctx, p.upHost, p.upPort)
 	if err != nil {
-		pc.Close()
-		ln.Close()
-		p.status.set(Status{State: StateError, Err: err.Error(), Detail: "cannot resolve upstream " + p.cfg.Upstream})
-		return fmt.Errorf("run proxy: %w", err)
+		return fail("cannot resolve upstream "+p.cfg.Upstream, err)
 	}
-
-	tl := sipmsg.NewTransportLayer(net.DefaultResolver, sipmsg.NewParser(), nil,
-		sipmsg.WithTransportLayerLogger(slog.New(debugOnly{p.log.Handler()}).With("part", "transport")))
-	tl.OnMessage(p.handle)
+	st := p.loadState()
+	leg, err := p.bindPBXLeg(ctx, upAddrs, st)
+	if err != nil {
+		return fail("cannot reach the PBX", err)
+	}
+	pc, ln, err := listenPhone(ctx, p.cfg.Listen)
+	if err != nil {
+		leg.udp.Close()
+		return fail("cannot listen on "+p.cfg.Listen, err)
+	}
 	laddr := pc.LocalAddr().(*net.UDPAddr)
 	host := laddr.IP.String()
 	if laddr.IP.IsUnspecified() {
@@ -184,27 +207,90 @@ func (p *Proxy) Run(ctx context.Context) error {
 		host = "127.0.0.1"
 	}
 	p.mu.Lock()
-	p.tl, p.host, p.port, p.udpAddr, p.upAddrs = tl, host, laddr.Port, pc.LocalAddr().String(), upAddrs
+	p.phoneUDP, p.pbx, p.host, p.port = pc, leg, host, laddr.Port
 	p.mu.Unlock()
+	p.restoreState(st)
 
 	var wg sync.WaitGroup
-	wg.Add(3)
-	go func() { defer wg.Done(); tl.ServeUDP(pc) }()
-	go func() { defer wg.Done(); tl.ServeTCP(ln) }()
-	go func() { defer wg.Done(); p.sweep(ctx) }()
-	p.log.Info("sip proxy listening", "addr", p.Addr(), "upstream", p.cfg.Upstream, "transport", p.upTrans)
+	wg.Go(func() { p.serveUDP(pc, false) })
+	wg.Go(func() { p.serveUDP(leg.udp, true) })
+	wg.Go(func() { p.servePhoneTCP(ctx, ln) })
+	wg.Go(func() { p.sweep(ctx) })
+	wg.Go(func() { p.keepalives(ctx) })
+	p.log.Info("sip proxy listening", "phones", p.Addr(), "upstream", p.cfg.Upstream, "transport", p.upTrans,
+		"pbx_leg", leg.udp.LocalAddr().String())
 	p.updateStatus()
+	p.wakeKeepalive() // connect and learn our public address at once
 
 	<-ctx.Done()
 	pc.Close()
 	ln.Close()
-	tl.Close()
+	leg.udp.Close()
+	p.phones.closeAll()
+	leg.closeAll()
 	wg.Wait()
+	p.saveState()
 	p.status.set(Status{State: StateOff, Detail: "stopped"})
 	return nil
 }
 
-// sweep expires registrations and calls whose final response was lost.
+// bindPBXLeg opens the PBX leg's UDP socket on the local address of the
+// route to the PBX (or local_address), on the port it had before a
+// restart where possible: the PBX may still route calls in progress to it.
+func (p *Proxy) bindPBXLeg(ctx context.Context, upAddrs []string, st *proxyState) (*pbxLeg, error) {
+	ip, port, err := localIP(ctx, p.cfg.LocalAddress, upAddrs[0])
+	if err != nil {
+		return nil, fmt.Errorf("%w: check source.proxy.upstream and the network (or set source.proxy.local_address)", err)
+	}
+	var ports []int
+	if port != 0 {
+		ports = []int{port}
+	} else {
+		if st != nil && st.PBXPort != 0 {
+			ports = append(ports, st.PBXPort)
+		}
+		ports = append(ports, portOf(p.cfg.Listen), 0)
+	}
+	var lc net.ListenConfig
+	var pc net.PacketConn
+	for _, n := range ports {
+		if pc, err = lc.ListenPacket(ctx, "udp", net.JoinHostPort(ip.String(), strconv.Itoa(n))); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		if p.cfg.LocalAddress != "" {
+			return nil, fmt.Errorf("bind the PBX leg: %w: fix source.proxy.local_address", err)
+		}
+		return nil, fmt.Errorf("bind the PBX leg: %w", err)
+	}
+	leg := &pbxLeg{p: p, transport: p.upTrans, host: p.upHost, addrs: upAddrs, localIP: ip, udp: pc,
+		conns: map[string]*streamConn{}, learned: map[string]string{}, waiters: map[string]chan *sipmsg.Response{},
+		history: map[string]bool{}}
+	if st != nil {
+		for _, a := range st.Advertised {
+			leg.history[a] = true
+		}
+	}
+	if p.upTrans == TransportTLS {
+		if leg.tlsConf, err = tlsConfig(p.upHost, p.cfg.CAFile); err != nil {
+			pc.Close()
+			return nil, fmt.Errorf("%w: fix source.proxy.ca_file", err)
+		}
+	}
+	return leg, nil
+}
+
+func (l *pbxLeg) closeAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, c := range l.conns {
+		c.Close()
+	}
+}
+
+// sweep expires registrations and calls whose final response was lost,
+// closes idle softphone connections and saves the state.
 func (p *Proxy) sweep(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
@@ -217,24 +303,92 @@ func (p *Proxy) sweep(ctx context.Context) {
 				p.updateStatus()
 			}
 			p.calls.expire(now)
+			p.phones.reapIdle(now, p.servesPhone)
+			if p.dirty.Swap(false) {
+				p.saveState()
+			}
 		}
+	}
+}
+
+// servesPhone reports whether the softphone at addr has a binding or a
+// call through us, so its idle connection must stay.
+func (p *Proxy) servesPhone(addr string) bool {
+	return p.regs.hasFlow(addr) || p.calls.hasFlow(addr)
+}
+
+func (p *Proxy) wakeKeepalive() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// keepalives pings the PBX every keepaliveEvery while a softphone is
+// registered or a call is up, and at once when woken (start, lost
+// connection).
+func (p *Proxy) keepalives(ctx context.Context) {
+	t := time.NewTicker(keepaliveEvery)
+	defer t.Stop()
+	for {
+		woken := false
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-p.wake:
+			woken = true
+		}
+		if !woken && p.regs.count(time.Now()) == 0 && !p.calls.active() {
+			continue
+		}
+		out := p.pbx.keepalive()
+		p.mu.Lock()
+		p.keepalive, p.kaAt = out, time.Now()
+		p.pbxErr = ""
+		if strings.HasPrefix(out, "no connection: ") {
+			p.pbxErr = strings.TrimPrefix(out, "no connection: ")
+		}
+		p.mu.Unlock()
+		p.updateStatus()
 	}
 }
 
 func (p *Proxy) updateStatus() {
 	addr := p.Addr()
-	n := p.regs.count(time.Now())
-	if n == 0 {
-		p.status.set(Status{State: StateListening, Detail: addr + " (udp, tcp)"})
-		return
+	host, port := p.pbx.advertised(p.upTrans)
+	p.pbx.mu.Lock()
+	learned := p.pbx.learned[p.upTrans] != ""
+	p.pbx.mu.Unlock()
+	p.mu.Lock()
+	ka, kaAt, pbxErr := p.keepalive, p.kaAt, p.pbxErr
+	p.mu.Unlock()
+	s := Status{Transport: p.upTrans, Advertised: net.JoinHostPort(host, strconv.Itoa(port)), Learned: learned,
+		Keepalive: ka, KeepaliveAt: kaAt}
+	if port == 0 {
+		s.Advertised = ""
 	}
-	p.status.set(Status{State: StateRegistered, Registered: n,
-		Detail: fmt.Sprintf("%d softphone contact(s) via %s (udp, tcp)", n, addr)})
+	n := p.regs.count(time.Now())
+	switch {
+	case pbxErr != "":
+		s.State, s.Err = StateError, pbxErr
+		s.Detail = fmt.Sprintf("softphones: %s; PBX %s over %s unreachable", addr, p.cfg.Upstream, p.upTrans)
+	case n == 0:
+		s.State = StateListening
+		s.Detail = fmt.Sprintf("%s (udp, tcp); PBX %s over %s", addr, p.cfg.Upstream, p.upTrans)
+	default:
+		s.State, s.Registered = StateRegistered, n
+		s.Detail = fmt.Sprintf("%d softphone contact(s) via %s; PBX %s over %s", n, addr, p.cfg.Upstream, p.upTrans)
+	}
+	if s.Advertised != "" {
+		s.Detail += ", seen as " + s.Advertised
+	}
+	p.status.set(s)
 }
 
-// handle is the transport layer's entry point for every parsed message.
-// Whatever a peer sends, it must not take the proxy down.
-func (p *Proxy) handle(msg sipmsg.Message) {
+// handle is the entry point for every parsed message and the leg it came
+// from. Whatever a peer sends, it must not take the proxy down.
+func (p *Proxy) handle(msg sipmsg.Message, src flow) {
 	defer func() {
 		if r := recover(); r != nil {
 			p.log.Error("sip proxy: message handling panicked", "panic", fmt.Sprint(r))
@@ -242,25 +396,10 @@ func (p *Proxy) handle(msg sipmsg.Message) {
 	}()
 	switch m := msg.(type) {
 	case *sipmsg.Request:
-		p.onRequest(m)
+		p.onRequest(m, src)
 	case *sipmsg.Response:
-		p.onResponse(m)
+		p.onResponse(m, src)
 	}
-}
-
-func listenBoth(ctx context.Context, addr string) (net.PacketConn, net.Listener, error) {
-	var lc net.ListenConfig
-	pc, err := lc.ListenPacket(ctx, "udp", addr)
-	if err != nil {
-		return nil, nil, listenError(err)
-	}
-	// With port 0 the TCP port follows the UDP one, so both share a number.
-	ln, err := lc.Listen(ctx, "tcp", pc.LocalAddr().String())
-	if err != nil {
-		pc.Close()
-		return nil, nil, listenError(err)
-	}
-	return pc, ln, nil
 }
 
 // listenError says what to do about a failed bind. The error itself
@@ -310,19 +449,13 @@ func splitHostPortDefault(s string, def int) (string, int, error) {
 	return host, port, nil
 }
 
-// debugOnly demotes every record to debug: sipgo's transport logs each
-// unparsable datagram as an error, with its content, and peers control
-// how many of those arrive.
-type debugOnly struct{ h slog.Handler }
-
-func (d debugOnly) Enabled(ctx context.Context, _ slog.Level) bool {
-	return d.h.Enabled(ctx, slog.LevelDebug)
+// PBXLegAddr returns the PBX leg's local UDP address once Run is
+// listening, "" before.
+func (p *Proxy) PBXLegAddr() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pbx == nil {
+		return ""
+	}
+	return p.pbx.udp.LocalAddr().String()
 }
-
-func (d debugOnly) Handle(ctx context.Context, r slog.Record) error {
-	r.Level = slog.LevelDebug
-	return d.h.Handle(ctx, r)
-}
-
-func (d debugOnly) WithAttrs(as []slog.Attr) slog.Handler { return debugOnly{d.h.WithAttrs(as)} }
-func (d debugOnly) WithGroup(name string) slog.Handler    { return debugOnly{d.h.WithGroup(name)} }

@@ -11,17 +11,7 @@ import (
 // Which addresses are the proxy's own, the PBX's or a softphone's: the
 // whole of the proxy's relay policy rests on these answers.
 
-// flow is where a message goes: transport ("udp" or "tcp") and ip:port.
-type flow struct {
-	transport string
-	addr      string
-}
-
-func flowOf(transport, addr string) flow {
-	return flow{transport: strings.ToLower(transport), addr: addr}
-}
-
-// viaFlow is where a response to the hop of via goes.
+// viaFlow is where a response to the hop of via goes, on the phone leg.
 func viaFlow(via *sipmsg.ViaHeader) flow {
 	host, port := via.Host, via.Port
 	if r, ok := via.Params.Get("received"); ok && r != "" {
@@ -38,30 +28,27 @@ func viaFlow(via *sipmsg.ViaHeader) flow {
 	return flowOf(via.Transport, net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(port)))
 }
 
-func (p *Proxy) ownVia(via *sipmsg.ViaHeader) bool {
-	b, _ := via.Params.Get("branch")
-	return strings.HasPrefix(b, branchPrefix) && p.ownHostPort(via.Host, via.Port)
-}
-
+// ownURI reports whether u names this proxy: its phone leg, or an address
+// its PBX leg advertises or advertised before.
 func (p *Proxy) ownURI(u *sipmsg.Uri) bool {
-	return u.Scheme != "tel" && p.ownHostPort(u.Host, u.Port)
-}
-
-func (p *Proxy) ownHostPort(host string, port int) bool {
+	if u.Scheme == "tel" {
+		return false
+	}
+	port := u.Port
 	if port == 0 {
 		port = 5060
 	}
-	if port != p.port {
-		return false
+	host := strings.Trim(u.Host, "[]")
+	if port == p.port && (host == p.host || host == p.listenIP) {
+		return true
 	}
-	host = strings.Trim(host, "[]")
-	return host == p.host || host == p.listenIP
+	return p.pbx.ours(host, port)
 }
 
 func (p *Proxy) upstreamURI(u *sipmsg.Uri) bool {
 	port := u.Port
 	if port == 0 {
-		port = 5060
+		port = defaultPort(p.upTrans)
 	}
 	if port != p.upPort {
 		return false
@@ -69,35 +56,18 @@ func (p *Proxy) upstreamURI(u *sipmsg.Uri) bool {
 	if strings.EqualFold(u.Host, p.upHost) {
 		return true
 	}
-	for _, a := range p.upAddrs {
-		if hostOf(a) == strings.Trim(u.Host, "[]") {
-			return true
-		}
-	}
-	return false
+	return p.pbx.isUpstream(net.JoinHostPort(strings.Trim(u.Host, "[]"), strconv.Itoa(port)))
 }
 
-// trustedSource reports whether requests from ip may use the proxy: the
-// softphones on this machine (loopback or the listen address) and the PBX.
-func (p *Proxy) trustedSource(ip string) bool {
-	if p.trustedPhone(ip) {
-		return true
-	}
-	for _, a := range p.upAddrs {
-		if hostOf(a) == ip {
-			return true
-		}
-	}
-	return false
-}
-
-// trustedPhone reports whether host may be a softphone behind the proxy.
+// trustedPhone reports whether host may be a softphone: one on this
+// machine (loopback or the listen address). The phone leg relays for
+// nobody else.
 func (p *Proxy) trustedPhone(host string) bool {
 	host = strings.Trim(host, "[]")
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return true
 	}
-	return host == p.listenIP || host == p.host || p.regs.hasHost(host)
+	return host == p.listenIP || host == p.host
 }
 
 func hostOf(addr string) string {
@@ -106,18 +76,4 @@ func hostOf(addr string) string {
 		return addr
 	}
 	return h
-}
-
-// fromUpstream reports whether src is the PBX's own address. Only UDP
-// says so reliably: over TCP the PBX connects from any port.
-func (p *Proxy) fromUpstream(src flow) bool {
-	if src.transport != "udp" {
-		return false
-	}
-	for _, a := range p.upAddrs {
-		if a == src.addr {
-			return true
-		}
-	}
-	return false
 }

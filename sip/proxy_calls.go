@@ -55,10 +55,25 @@ type callObserver struct {
 
 	mu   sync.Mutex
 	legs map[string]*leg
+	// dialogs holds the softphone's flow for its other dialogs
+	// (SUBSCRIBE, REFER), so the PBX's in-dialog requests find it.
+	dialogs map[string]dialogFlow
 }
 
+type dialogFlow struct {
+	phone flow
+	seen  time.Time
+}
+
+// dialogLinger is how long a non-call dialog's flow is kept after its
+// last request; subscriptions refresh well within it.
+const dialogLinger = 2 * time.Hour
+
+// maxDialogs bounds the remembered non-call dialogs.
+const maxDialogs = 4096
+
 func newCallObserver(tr *Tracker, ringTimeout time.Duration) *callObserver {
-	return &callObserver{tr: tr, ringTimeout: ringTimeout, now: time.Now, legs: map[string]*leg{}}
+	return &callObserver{tr: tr, ringTimeout: ringTimeout, now: time.Now, legs: map[string]*leg{}, dialogs: map[string]dialogFlow{}}
 }
 
 // request observes a request the proxy forwards; dir is In when it goes
@@ -75,6 +90,12 @@ func (o *callObserver) request(req *sipmsg.Request, dir call.Direction, phone fl
 		o.cancelled(req, id)
 	case sipmsg.BYE:
 		o.end(id, call.Answered)
+	case sipmsg.SUBSCRIBE, sipmsg.REFER, sipmsg.NOTIFY:
+		o.mu.Lock()
+		if _, ok := o.dialogs[id]; ok || len(o.dialogs) < maxDialogs {
+			o.dialogs[id] = dialogFlow{phone: phone, seen: o.now()}
+		}
+		o.mu.Unlock()
 	}
 }
 
@@ -224,11 +245,43 @@ func (o *callObserver) end(id string, outcome call.Outcome) {
 func (o *callObserver) phoneFlow(id string) (flow, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	l, ok := o.legs[id]
-	if !ok || l.phone.addr == "" {
-		return flow{}, false
+	if l, ok := o.legs[id]; ok && l.phone.Addr != "" {
+		return l.phone, true
 	}
-	return l.phone, true
+	if d, ok := o.dialogs[id]; ok {
+		return d.phone, true
+	}
+	return flow{}, false
+}
+
+// hasFlow reports whether a call or dialog in progress uses the
+// softphone at addr.
+func (o *callObserver) hasFlow(addr string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, l := range o.legs {
+		if l.ended.IsZero() && l.phone.Addr == addr {
+			return true
+		}
+	}
+	for _, d := range o.dialogs {
+		if d.phone.Addr == addr {
+			return true
+		}
+	}
+	return false
+}
+
+// active reports whether a call is in progress.
+func (o *callObserver) active() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, l := range o.legs {
+		if l.ended.IsZero() {
+			return true
+		}
+	}
+	return false
 }
 
 // expire ends calls whose deadline passed and forgets old ended ones.
@@ -239,6 +292,11 @@ func (o *callObserver) expire(now time.Time) {
 	}
 	var ends []due
 	o.mu.Lock()
+	for id, d := range o.dialogs {
+		if now.Sub(d.seen) > dialogLinger {
+			delete(o.dialogs, id)
+		}
+	}
 	for id, l := range o.legs {
 		switch {
 		case !l.ended.IsZero():

@@ -112,9 +112,11 @@ func TestRegistryExpiry(t *testing.T) {
 	req := sipmsg.NewRequest(sipmsg.REGISTER, sipmsg.Uri{Host: "pbx"})
 	to := &sipmsg.ToHeader{Address: sipmsg.Uri{User: "1001", Host: "pbx"}}
 	req.AppendHeader(to)
+	cid := sipmsg.CallIDHeader("reg-1")
+	req.AppendHeader(&cid)
 	req.AppendHeader(&sipmsg.ContactHeader{Address: sipmsg.Uri{User: "1001", Host: "127.0.0.1", Port: 6000}})
 	var token string
-	r.rewriteRegister(req, flow{"udp", "127.0.0.1:6000"}, func(user, tok string) sipmsg.Uri {
+	r.rewriteRegister(req, flowOf("udp", "127.0.0.1:6000"), func(user, tok string) sipmsg.Uri {
 		token = tok
 		return sipmsg.Uri{User: user, Host: "127.0.0.1", Port: 5070, UriParams: sipmsg.HeaderParams{{K: tokenParam, V: tok}}}
 	})

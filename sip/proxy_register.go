@@ -3,6 +3,7 @@ package sip
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,7 @@ const pendingTTL = 2 * time.Minute
 type binding struct {
 	token   string
 	aor     string
+	callID  string
 	contact sipmsg.Uri
 	flow    flow
 	created time.Time
@@ -37,10 +39,12 @@ type registry struct {
 	mu      sync.Mutex
 	now     func() time.Time
 	byToken map[string]*binding
+	regs    map[string]*storedReg // by Call-ID
+	regSeen map[string]time.Time
 }
 
 func newRegistry() *registry {
-	return &registry{now: time.Now, byToken: map[string]*binding{}}
+	return &registry{now: time.Now, byToken: map[string]*binding{}, regs: map[string]*storedReg{}, regSeen: map[string]time.Time{}}
 }
 
 // rewriteRegister replaces the Contacts of a REGISTER from src with
@@ -50,6 +54,7 @@ func (r *registry) rewriteRegister(req *sipmsg.Request, src flow, contactFor fun
 	now := r.now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.regSeen[req.CallID().Value()] = now
 	for _, h := range req.GetHeaders("Contact") {
 		c, ok := h.(*sipmsg.ContactHeader)
 		if !ok || c.Address.Wildcard {
@@ -63,6 +68,7 @@ func (r *registry) rewriteRegister(req *sipmsg.Request, src flow, contactFor fun
 		}
 		b.contact = *c.Address.Clone()
 		b.flow = src
+		b.callID = req.CallID().Value()
 		user := c.Address.User
 		if user == "" {
 			user = req.To().Address.User
@@ -153,12 +159,12 @@ func (r *registry) byContact(u *sipmsg.Uri) *binding {
 	return nil
 }
 
-// hasHost reports whether a softphone registered from or at host.
-func (r *registry) hasHost(host string) bool {
+// hasFlow reports whether a softphone registered from addr.
+func (r *registry) hasFlow(addr string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, b := range r.byToken {
-		if hostOf(b.flow.addr) == host {
+		if b.flow.Addr == addr {
 			return true
 		}
 	}
@@ -205,4 +211,95 @@ func bindingToken(aor string, contact *sipmsg.Uri) string {
 
 func aorOf(u *sipmsg.Uri) string {
 	return u.User + "@" + strings.ToLower(u.Host)
+}
+
+// storedReg is the last REGISTER of one registration (Call-ID) as it went
+// to the PBX, kept to re-register when our advertised address changes.
+// Bump is how far our own re-REGISTERs moved its CSeq: the softphone's
+// later REGISTERs go up with it added, their answers come back with it
+// taken off, so the PBX sees CSeq rise and the softphone its own.
+type storedReg struct {
+	Raw  string `json:"raw"`
+	CSeq uint32 `json:"cseq"`
+	Bump uint32 `json:"bump,omitempty"`
+	// Addr is the contact address the PBX has for it.
+	Addr string `json:"addr"`
+}
+
+// bumpCSeq adds the registration's CSeq bump to a softphone's REGISTER.
+func (r *registry) bumpCSeq(req *sipmsg.Request) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s := r.regs[req.CallID().Value()]; s != nil {
+		req.CSeq().SeqNo += s.Bump
+	}
+}
+
+// unbumpCSeq takes the bump off a response on its way to the softphone.
+func (r *registry) unbumpCSeq(res *sipmsg.Response) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if id, cs := res.CallID(), res.CSeq(); id != nil && cs != nil {
+		if s := r.regs[id.Value()]; s != nil && cs.SeqNo >= s.Bump {
+			cs.SeqNo -= s.Bump
+		}
+	}
+}
+
+// remember keeps req, a REGISTER on its way to the PBX, for re-sending.
+func (r *registry) remember(req *sipmsg.Request) {
+	addr := ""
+	if c := req.Contact(); c != nil {
+		addr = net.JoinHostPort(c.Address.Host, strconv.Itoa(c.Address.Port))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.regs[req.CallID().Value()] = &storedReg{Raw: req.String(), CSeq: req.CSeq().SeqNo, Bump: r.bumpOf(req.CallID().Value()), Addr: addr}
+}
+
+func (r *registry) bumpOf(callID string) uint32 {
+	if s := r.regs[callID]; s != nil {
+		return s.Bump
+	}
+	return 0
+}
+
+// stale returns the registrations with an active binding whose contact
+// address is not addr, as REGISTERs to re-send, with CSeq and bump moved
+// on. It leaves Via and Contact to the caller.
+func (r *registry) stale(addr string, now time.Time) []*sipmsg.Request {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	active := map[string]bool{}
+	for _, b := range r.byToken {
+		if !b.expires.IsZero() && now.Before(b.expires) {
+			active[b.callID] = true
+		}
+	}
+	var out []*sipmsg.Request
+	for id, s := range r.regs {
+		if !active[id] {
+			if now.Sub(r.regSeen[id]) > pendingTTL {
+				delete(r.regs, id)
+			}
+			continue
+		}
+		if s.Addr == addr {
+			continue
+		}
+		m, err := sipmsg.ParseMessage([]byte(s.Raw))
+		req, ok := m.(*sipmsg.Request)
+		if err != nil || !ok || req.CSeq() == nil {
+			delete(r.regs, id)
+			continue
+		}
+		for req.RemoveHeader("Via") {
+		}
+		s.CSeq++
+		s.Bump++
+		s.Addr = addr
+		req.CSeq().SeqNo = s.CSeq
+		out = append(out, req)
+	}
+	return out
 }

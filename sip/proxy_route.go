@@ -1,12 +1,15 @@
 package sip
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"github.com/callhook/callhook/call"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/callhook/callhook/call"
 
 	sipmsg "github.com/emiago/sipgo/sip"
 )
@@ -32,11 +35,15 @@ const (
 	tokenParam   = "chb" // binding token in the Contact we register
 )
 
-func (p *Proxy) onRequest(req *sipmsg.Request) {
-	src := flowOf(req.Transport(), req.Source())
-	srcIP := hostOf(src.addr)
-	if !p.trustedSource(srcIP) {
-		p.log.Warn("sip proxy: request from untrusted address refused", "src", src.addr, "method", string(req.Method))
+func (p *Proxy) onRequest(req *sipmsg.Request, src flow) {
+	if src.PBX {
+		if src.Transport == TransportUDP && !p.pbx.isUpstream(src.Addr) {
+			// Only the PBX talks to the PBX leg.
+			p.log.Debug("sip proxy: request on the PBX leg from another host dropped", "src", src.Addr, "method", string(req.Method))
+			return
+		}
+	} else if !p.trustedPhone(hostOf(src.Addr)) {
+		p.log.Warn("sip proxy: request from untrusted address refused", "src", src.Addr, "method", string(req.Method))
 		p.reply(req, src, 403, "Forbidden")
 		return
 	}
@@ -52,34 +59,43 @@ func (p *Proxy) onRequest(req *sipmsg.Request) {
 		p.reply(req, src, 483, "Too Many Hops")
 		return
 	}
-	if p.ownVia(via) {
+	if b, _ := via.Params.Get("branch"); strings.HasPrefix(b, branchPrefix) && p.ownURI(&sipmsg.Uri{Host: via.Host, Port: via.Port}) {
 		p.reply(req, src, 482, "Loop Detected")
 		return
 	}
 	stampVia(via, src)
-	branch := p.branch(req)
 
 	if req.Method == sipmsg.OPTIONS && req.Route() == nil && p.ownURI(&req.Recipient) && !req.Recipient.UriParams.Has(tokenParam) {
 		// A keepalive ping at the proxy itself: answer it here.
 		p.reply(req, src, 200, "OK")
 		return
 	}
-	dst, toPhone, code := p.nextHop(req)
-	if code == 0 && !toPhone && p.fromUpstream(src) {
-		// The PBX's request would go straight back to the PBX: a loop, or
-		// someone using us to reach it with the PBX's own address.
-		code = 482
-	}
+	dst, code := p.nextHop(req, src)
 	if code != 0 {
 		p.reply(req, src, code, reasonFor(code))
 		return
 	}
+	toPhone := !dst.PBX
+	if dst.PBX {
+		var err error
+		if dst, err = p.pbxFlow(req); err != nil {
+			p.log.Warn("sip proxy: cannot reach the PBX", "method", string(req.Method), "error", err)
+			p.reply(req, src, 503, "Service Unavailable")
+			return
+		}
+	}
 	// Observe before forwarding: the answer may come back over another
 	// connection before the send returns, and must find the call known.
+	if req.Method == sipmsg.INVITE || req.Method == sipmsg.BYE || req.Method == sipmsg.CANCEL {
+		p.dirty.Store(true)
+	}
 	if toPhone {
 		p.calls.request(req, call.In, dst)
 	} else {
 		p.calls.request(req, call.Out, src)
+		if sc := p.phones.get(src.Addr); sc != nil && src.Transport == TransportTCP {
+			sc.used.Store(true)
+		}
 	}
 
 	if mf := req.MaxForwards(); mf != nil {
@@ -89,84 +105,101 @@ func (p *Proxy) onRequest(req *sipmsg.Request) {
 		req.AppendHeader(&m)
 	}
 	if dialogForming(req) {
-		p.recordRoute(req, src, dst, toPhone)
+		p.recordRoute(req, src, dst)
 	}
 	if req.Method == sipmsg.REGISTER && !toPhone {
-		p.regs.rewriteRegister(req, src, p.contactFor)
+		p.regs.bumpCSeq(req)
+		p.regs.rewriteRegister(req, src, func(user, token string) sipmsg.Uri { return p.contactFor(user, token, dst.Transport) })
+		p.dirty.Store(true)
 	}
-	req.PrependHeader(&sipmsg.ViaHeader{
-		ProtocolName: "SIP", ProtocolVersion: "2.0", Transport: strings.ToUpper(dst.transport),
-		Host: p.host, Port: p.port, Params: sipmsg.HeaderParams{{K: "branch", V: branch}},
-	})
-	if err := p.sendRequest(req, dst); err != nil {
-		p.log.Warn("sip proxy: forward request", "method", string(req.Method), "dst", dst.addr, "error", err)
+	branch := p.branch(req, dst)
+	req.PrependHeader(p.ownVia(dst, branch))
+	if req.Method == sipmsg.REGISTER && !toPhone {
+		p.regs.remember(req)
+	}
+	if err := p.send(req, dst); err != nil {
+		p.log.Warn("sip proxy: forward request", "method", string(req.Method), "dst", dst.Addr, "error", err)
 		p.reply(req, src, 503, "Service Unavailable")
 	}
 }
 
+// pbxFlow picks how req goes to the PBX: the configured transport, or
+// TCP for a request too large for UDP (RFC 3261 §18.1.1), falling back
+// to UDP when the PBX takes no TCP. Stream connections are opened here,
+// before anything names their address.
+func (p *Proxy) pbxFlow(req *sipmsg.Request) (flow, error) {
+	f := flow{PBX: true, Transport: p.upTrans, Addr: p.pbx.upAddr()}
+	if f.Transport == TransportUDP && len(req.String())+400 > udpSafe {
+		if _, err := p.pbx.conn(TransportTCP); err == nil {
+			f.Transport = TransportTCP
+		} else {
+			p.log.Debug("sip proxy: large request stays on udp", "error", err)
+		}
+		return f, nil
+	}
+	if f.Transport != TransportUDP {
+		if _, err := p.pbx.conn(f.Transport); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// ownVia is the Via we add for a request going to dst.
+func (p *Proxy) ownVia(dst flow, branch string) *sipmsg.ViaHeader {
+	v := &sipmsg.ViaHeader{ProtocolName: "SIP", ProtocolVersion: "2.0", Transport: strings.ToUpper(dst.Transport),
+		Host: p.host, Port: p.port, Params: sipmsg.HeaderParams{}}
+	if dst.PBX {
+		v.Host, v.Port = p.pbx.advertised(dst.Transport)
+		v.Params.Add("rport", "")
+	}
+	v.Params.Add("branch", branch)
+	return v
+}
+
 // nextHop decides where req goes and rewrites its Request-URI and Route
-// set for that (§16.4). A non-zero code refuses the request.
-func (p *Proxy) nextHop(req *sipmsg.Request) (dst flow, toPhone bool, code int) {
-	side := ""
-	for {
-		r := req.Route()
-		if r == nil || !p.ownURI(&r.Address) {
-			break
-		}
-		if side == "" {
-			side, _ = r.Address.UriParams.Get(sideParam)
-			if side == "" {
-				side = "-"
-			}
-		}
+// set for that (§16.4). A softphone's request goes to the PBX and only
+// there; the PBX's goes to a softphone we know (by binding token, call
+// or registered contact) and only there. A non-zero code refuses it.
+func (p *Proxy) nextHop(req *sipmsg.Request, src flow) (flow, int) {
+	for r := req.Route(); r != nil && p.ownURI(&r.Address); r = req.Route() {
 		req.RemoveHeader("Route")
 	}
-
-	if p.ownURI(&req.Recipient) {
-		tok, ok := req.Recipient.UriParams.Get(tokenParam)
-		if ok {
-			b := p.regs.lookup(tok)
-			if b == nil {
-				return flow{}, false, 404
-			}
-			req.Recipient = *b.contact.Clone()
-			return b.flow, true, 0
+	if !src.PBX {
+		if p.ownURI(&req.Recipient) {
+			// Addressed to us as the domain: the softphone means the PBX.
+			req.Recipient.Host, req.Recipient.Port = p.upHost, p.upPort
+			req.Recipient.UriParams.Remove("transport")
+			req.Recipient.UriParams.Remove(tokenParam)
 		}
-		// Addressed to us as the domain: the softphone means the PBX.
-		req.Recipient.Host, req.Recipient.Port = p.upHost, p.upPort
-		req.Recipient.UriParams.Remove("transport")
+		// A Route naming any other host would make us an open relay.
+		if r := req.Route(); r != nil && !p.upstreamURI(&r.Address) {
+			return flow{}, 403
+		}
+		return flow{PBX: true}, 0
 	}
 
-	if side == sideUp {
-		// In-dialog request from the PBX side: it goes to the softphone
-		// named by the Request-URI, over the flow the call came in on.
-		if f, ok := p.calls.phoneFlow(req.CallID().Value()); ok {
-			return f, true, 0
-		}
-		if b := p.regs.byContact(&req.Recipient); b != nil {
-			return b.flow, true, 0
-		}
-		host := req.Recipient.Host
-		if !p.trustedPhone(host) {
-			return flow{}, false, 403
-		}
-		port := req.Recipient.Port
-		if port == 0 {
-			port = 5060
-		}
-		tr, _ := req.Recipient.UriParams.Get("transport")
-		if tr == "" {
-			tr = "udp"
-		}
-		return flowOf(tr, net.JoinHostPort(host, strconv.Itoa(port))), true, 0
+	if req.Route() != nil {
+		return flow{}, 403
 	}
-
-	// Everything else goes to the PBX, and only there: a Route naming any
-	// other host would make us an open relay.
-	if r := req.Route(); r != nil && !p.upstreamURI(&r.Address) {
-		return flow{}, false, 403
+	if tok, ok := req.Recipient.UriParams.Get(tokenParam); ok && p.ownURI(&req.Recipient) {
+		b := p.regs.lookup(tok)
+		if b == nil {
+			return flow{}, 404
+		}
+		req.Recipient = *b.contact.Clone()
+		return b.flow, 0
 	}
-	return flow{transport: p.upTrans, addr: p.upAddrs[0]}, false, 0
+	if f, ok := p.calls.phoneFlow(req.CallID().Value()); ok {
+		return f, 0
+	}
+	if b := p.regs.byContact(&req.Recipient); b != nil {
+		return b.flow, 0
+	}
+	if _, tagged := req.To().Params.Get("tag"); tagged {
+		return flow{}, 481
+	}
+	return flow{}, 404
 }
 
 func dialogForming(req *sipmsg.Request) bool {
@@ -179,56 +212,113 @@ func dialogForming(req *sipmsg.Request) bool {
 	return !tagged
 }
 
-// recordRoute adds the double Record-Route: the top entry faces the next
-// hop, the bottom one the side the request came from.
-func (p *Proxy) recordRoute(req *sipmsg.Request, src, dst flow, toPhone bool) {
-	dstSide, srcSide := sideUp, sidePhone
-	if toPhone {
-		dstSide, srcSide = sidePhone, sideUp
+// recordRoute adds the double Record-Route (RFC 5658) right after the
+// Via block: the top entry faces the next hop, the bottom one the side
+// the request came from, each naming the address that side reaches.
+func (p *Proxy) recordRoute(req *sipmsg.Request, src, dst flow) {
+	phone, pbx := src, dst
+	if src.PBX {
+		phone, pbx = dst, src
 	}
-	req.PrependHeader(p.rrHeader(dst.transport, dstSide), p.rrHeader(src.transport, srcSide))
+	host, port := p.pbx.advertised(pbx.Transport)
+	up := rrHeader(host, port, pbx.Transport, sideUp)
+	ph := rrHeader(p.host, p.port, phone.Transport, sidePhone)
+	if dst.PBX {
+		insertAfterVias(req, up, ph)
+	} else {
+		insertAfterVias(req, ph, up)
+	}
 }
 
-func (p *Proxy) rrHeader(transport, side string) *sipmsg.RecordRouteHeader {
+func rrHeader(host string, port int, transport, side string) *sipmsg.RecordRouteHeader {
 	params := sipmsg.HeaderParams{}
-	if transport == "tcp" {
-		params.Add("transport", "tcp")
+	if transport != TransportUDP {
+		params.Add("transport", transport)
 	}
 	params.Add("lr", "")
 	params.Add(sideParam, side)
-	return &sipmsg.RecordRouteHeader{Address: sipmsg.Uri{Scheme: "sip", Host: p.host, Port: p.port, UriParams: params}}
+	return &sipmsg.RecordRouteHeader{Address: sipmsg.Uri{Scheme: "sip", Host: host, Port: port, UriParams: params}}
+}
+
+// insertAfterVias puts hs after the last Via and before everything else,
+// where peers expect a proxy's Record-Route entries.
+func insertAfterVias(msg *sipmsg.Request, hs ...sipmsg.Header) {
+	all := append([]sipmsg.Header(nil), msg.Headers()...)
+	for _, h := range all {
+		msg.RemoveHeader(h.Name())
+	}
+	i := 0
+	for i < len(all) && strings.EqualFold(all[i].Name(), "Via") {
+		msg.AppendHeader(all[i])
+		i++
+	}
+	for _, h := range hs {
+		msg.AppendHeader(h)
+	}
+	for _, h := range all[i:] {
+		msg.AppendHeader(h)
+	}
 }
 
 // contactFor is the Contact the PBX learns for a binding: it points at
-// this proxy and carries the binding token.
-func (p *Proxy) contactFor(user, token string) sipmsg.Uri {
+// the PBX leg's advertised address and carries the binding token.
+func (p *Proxy) contactFor(user, token, transport string) sipmsg.Uri {
+	host, port := p.pbx.advertised(transport)
 	params := sipmsg.HeaderParams{}
-	if p.upTrans == "tcp" {
-		params.Add("transport", "tcp")
+	if transport != TransportUDP {
+		params.Add("transport", transport)
 	}
 	params.Add(tokenParam, token)
-	return sipmsg.Uri{Scheme: "sip", User: user, Host: p.host, Port: p.port, UriParams: params}
+	return sipmsg.Uri{Scheme: "sip", User: user, Host: host, Port: port, UriParams: params}
 }
 
-func (p *Proxy) onResponse(res *sipmsg.Response) {
+func (p *Proxy) onResponse(res *sipmsg.Response, src flow) {
 	via := res.Via()
-	if via == nil || !p.ownVia(via) {
+	if via == nil {
+		return
+	}
+	if src.PBX && p.pbx.ownResponse(res, src) {
+		return
+	}
+	b, _ := via.Params.Get("branch")
+	if !strings.HasPrefix(b, branchPrefix) {
 		p.log.Debug("sip proxy: response not for us dropped", "status", res.StatusCode)
 		return
 	}
+	ours := via
 	res.RemoveHeader("Via")
 	next := res.Via()
 	if next == nil {
 		return
 	}
 	dst := viaFlow(next)
-	p.calls.response(res)
-	if cs := res.CSeq(); cs != nil && cs.MethodName == sipmsg.REGISTER && res.IsSuccess() {
-		p.regs.confirm(res)
-		p.updateStatus()
+	if !src.PBX {
+		dst.PBX = true
+		if dst.Transport == TransportUDP && !p.pbx.isUpstream(dst.Addr) {
+			p.log.Debug("sip proxy: response towards a stranger dropped", "status", res.StatusCode, "dst", dst.Addr)
+			return
+		}
 	}
-	if err := p.sendResponse(res, dst); err != nil {
-		p.log.Warn("sip proxy: forward response", "status", res.StatusCode, "dst", dst.addr, "error", err)
+	if b != branchFor(p.secret, branchID(b), dst, src) {
+		// Not a response to a request we sent there: forged or misrouted.
+		p.log.Debug("sip proxy: response with a branch that is not ours dropped", "status", res.StatusCode, "src", src.Addr)
+		return
+	}
+	p.calls.response(res)
+	if cs := res.CSeq(); cs != nil && cs.MethodName == sipmsg.INVITE && res.StatusCode >= 200 {
+		p.dirty.Store(true)
+	}
+	if cs := res.CSeq(); cs != nil && cs.MethodName == sipmsg.REGISTER && src.PBX {
+		p.pbx.learn(src.Transport, ours)
+		if res.IsSuccess() {
+			p.regs.confirm(res)
+			p.dirty.Store(true)
+			p.updateStatus()
+		}
+		p.regs.unbumpCSeq(res)
+	}
+	if err := p.send(res, dst); err != nil {
+		p.log.Warn("sip proxy: forward response", "status", res.StatusCode, "dst", dst.Addr, "error", err)
 	}
 }
 
@@ -238,42 +328,27 @@ func (p *Proxy) reply(req *sipmsg.Request, src flow, code int, reason string) {
 		return
 	}
 	res := sipmsg.NewResponseFromRequest(req, code, reason, nil)
-	if err := p.sendResponse(res, src); err != nil {
+	if src.PBX && src.Transport == TransportUDP {
+		src = viaFlow(res.Via())
+		src.PBX = true
+		if !p.pbx.isUpstream(src.Addr) {
+			return
+		}
+	} else if !src.PBX && src.Transport == TransportUDP {
+		src = viaFlow(res.Via())
+	}
+	if err := p.send(res, src); err != nil {
 		p.log.Debug("sip proxy: send reply", "status", code, "error", err)
 	}
 }
 
-func (p *Proxy) sendRequest(req *sipmsg.Request, dst flow) error {
-	req.SetTransport(strings.ToUpper(dst.transport))
-	req.SetDestination(dst.addr)
-	req.Laddr = sipmsg.Addr{}
-	if dst.transport == "udp" {
-		// Send from the listening socket so replies and new requests of
-		// the peer reach the address we advertise.
-		a, _ := net.ResolveUDPAddr("udp", p.udpAddr)
-		req.Laddr = sipmsg.Addr{IP: a.IP, Port: a.Port}
-	}
-	return p.tl.WriteMsg(req)
-}
-
-func (p *Proxy) sendResponse(res *sipmsg.Response, dst flow) error {
-	res.SetTransport(strings.ToUpper(dst.transport))
-	res.SetDestination(dst.addr)
-	if dst.transport == "udp" {
-		c, err := p.tl.GetConnection("udp", p.udpAddr)
-		if err != nil {
-			return err
-		}
-		defer c.TryClose()
-		return c.WriteMsg(res)
-	}
-	return p.tl.WriteMsgTo(res, dst.addr, "tcp")
-}
-
 // branch derives our Via branch from the incoming top Via (§16.11), so it
 // is the same for an INVITE, its retransmissions, its CANCEL and its
-// non-2xx ACK, and different for every other transaction.
-func (p *Proxy) branch(req *sipmsg.Request) string {
+// non-2xx ACK, and different for every other transaction. Its second
+// half is keyed over where the request went and where its responses go:
+// a response is relayed only if it comes from the flow its request went
+// to, and only to the Via the request came with.
+func (p *Proxy) branch(req *sipmsg.Request, dst flow) string {
 	h := sha256.New()
 	h.Write(p.secret[:])
 	via := req.Via()
@@ -293,14 +368,34 @@ func (p *Proxy) branch(req *sipmsg.Request) string {
 			h.Write([]byte{0})
 		}
 	}
-	return branchPrefix + hex.EncodeToString(h.Sum(nil)[:10])
+	id := hex.EncodeToString(h.Sum(nil)[:10])
+	back := viaFlow(via)
+	back.PBX = !dst.PBX
+	return branchFor(p.secret, id, back, dst)
+}
+
+// branchFor keys a branch id to the flow responses go back to and the
+// flow they must come from.
+func branchFor(secret [16]byte, id string, back, from flow) string {
+	m := hmac.New(sha256.New, secret[:])
+	fmt.Fprintf(m, "%s|%t|%s|%s|%t|%s|%s", id, back.PBX, back.Transport, back.Addr, from.PBX, from.Transport, from.Addr)
+	return branchPrefix + id + hex.EncodeToString(m.Sum(nil)[:6])
+}
+
+// branchID is the transaction part of one of our branches.
+func branchID(b string) string {
+	id := strings.TrimPrefix(b, branchPrefix)
+	if len(id) < 20 {
+		return ""
+	}
+	return id[:20]
 }
 
 // stampVia records where the request really came from (§18.2.1, RFC
 // 3581), so its responses find their way back through NAT and over the
 // TCP connection it came in on.
 func stampVia(via *sipmsg.ViaHeader, src flow) {
-	host, port, err := net.SplitHostPort(src.addr)
+	host, port, err := net.SplitHostPort(src.Addr)
 	if err != nil {
 		return
 	}
@@ -310,7 +405,7 @@ func stampVia(via *sipmsg.ViaHeader, src flow) {
 	if via.Host != host {
 		via.Params.Add("received", host)
 	}
-	if v, ok := via.Params.Get("rport"); (ok && v == "") || src.transport == "tcp" {
+	if v, ok := via.Params.Get("rport"); (ok && v == "") || src.Transport != TransportUDP {
 		via.Params.Add("rport", port)
 	}
 }
@@ -321,6 +416,8 @@ func reasonFor(code int) string {
 		return "Forbidden"
 	case 404:
 		return "Not Found"
+	case 481:
+		return "Call/Transaction Does Not Exist"
 	case 482:
 		return "Loop Detected"
 	}

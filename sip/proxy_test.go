@@ -42,20 +42,28 @@ func (u *udpPeer) send(to, msg string) {
 	}
 }
 
-// recv returns the next message, or nil after the timeout.
+// recv returns the next message, or nil after the timeout. The proxy's
+// own OPTIONS probes and keepalives are skipped.
 func (u *udpPeer) recv(timeout time.Duration) sipmsg.Message {
 	u.t.Helper()
 	buf := make([]byte, 65535)
 	u.conn.SetReadDeadline(time.Now().Add(timeout))
-	n, _, err := u.conn.ReadFromUDP(buf)
-	if err != nil {
-		return nil
+	for {
+		n, _, err := u.conn.ReadFromUDP(buf)
+		if err != nil {
+			return nil
+		}
+		m, err := sipmsg.ParseMessage(buf[:n])
+		if err != nil {
+			u.t.Fatalf("proxy sent unparsable message: %v\n%s", err, buf[:n])
+		}
+		if req, ok := m.(*sipmsg.Request); ok && req.Method == sipmsg.OPTIONS {
+			if b, _ := req.Via().Params.Get("branch"); strings.HasPrefix(b, probeBranch) {
+				continue
+			}
+		}
+		return m
 	}
-	m, err := sipmsg.ParseMessage(buf[:n])
-	if err != nil {
-		u.t.Fatalf("proxy sent unparsable message: %v\n%s", err, buf[:n])
-	}
-	return m
 }
 
 func (u *udpPeer) request(method sipmsg.RequestMethod) *sipmsg.Request {
@@ -143,8 +151,11 @@ func TestProxyOutgoingCallOnTheWire(t *testing.T) {
 		t.Errorf("request-uri host %s, want the upstream %s", got, want)
 	}
 	vias := req.GetHeaders("Via")
-	if len(vias) != 2 || !strings.Contains(vias[0].Value(), p.Addr()+";branch="+branchPrefix) {
-		t.Errorf("vias %v, want ours on top of the phone's", vias)
+	if len(vias) != 2 || !strings.Contains(vias[0].Value(), p.PBXLegAddr()+";rport;branch="+branchPrefix) {
+		t.Errorf("vias %v, want ours (the PBX leg's, asking for rport) on top of the phone's", vias)
+	}
+	if h := req.Headers(); len(h) < 4 || h[2].Name() != "Record-Route" || h[3].Name() != "Record-Route" {
+		t.Errorf("headers %v, want our two Record-Routes right after the Via block", h)
 	}
 	if mf := req.MaxForwards().Val(); mf != 69 {
 		t.Errorf("max-forwards %d, want 69", mf)
@@ -154,11 +165,11 @@ func TestProxyOutgoingCallOnTheWire(t *testing.T) {
 		t.Errorf("record-route %v, want ch=up above ch=ph", rr)
 	}
 
-	up.send(p.Addr(), answer(req, "180 Ringing"))
+	up.send(p.PBXLegAddr(), answer(req, "180 Ringing"))
 	if res := phone.response(180); len(res.GetHeaders("Via")) != 1 {
 		t.Errorf("180 at phone has vias %v, want only the phone's", res.GetHeaders("Via"))
 	}
-	up.send(p.Addr(), answer(req, "200 OK", "Contact: <sip:2001@"+up.addr()+">"))
+	up.send(p.PBXLegAddr(), answer(req, "200 OK", "Contact: <sip:2001@"+up.addr()+">"))
 	ok := phone.response(200)
 
 	// The phone's BYE follows the route set: Route is our ch=ph entry then
@@ -172,7 +183,7 @@ func TestProxyOutgoingCallOnTheWire(t *testing.T) {
 	if r := byeUp.GetHeader("Route"); r != nil {
 		t.Errorf("BYE upstream still has route %s, want ours popped", r.Value())
 	}
-	up.send(p.Addr(), answer(byeUp, "200 OK"))
+	up.send(p.PBXLegAddr(), answer(byeUp, "200 OK"))
 	phone.response(200)
 
 	got := rec.settle(t, 3)
@@ -204,9 +215,9 @@ func TestProxyCancelAndRetransmissionKeepBranch(t *testing.T) {
 	if b0 != b1 || b0 != b2 {
 		t.Errorf("branches invite %s, retransmission %s, cancel %s: want one", b0, b1, b2)
 	}
-	up.send(p.Addr(), answer(c, "200 OK"))
+	up.send(p.PBXLegAddr(), answer(c, "200 OK"))
 	phone.response(200)
-	up.send(p.Addr(), answer(first, "487 Request Terminated"))
+	up.send(p.PBXLegAddr(), answer(first, "487 Request Terminated"))
 	phone.response(487)
 	checkEvents(t, rec.settle(t, 2), "1001", "2001", "",
 		want{trigger: call.OutgoingStart}, want{trigger: call.OutgoingHangup, outcome: call.Cancelled})
@@ -223,7 +234,6 @@ func TestProxyRefuses(t *testing.T) {
 	}{
 		{"route to another host", "Route: <sip:evil.example.com;lr>\n", "", 403},
 		{"loose route to another port", "Route: <sip:127.0.0.1:9;lr>\n", "", 403},
-		{"unknown binding token", "", "sip:1001@" + p.Addr() + ";chb=0123456789abcdef", 404},
 		{"max-forwards exhausted", "", "", 483},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -241,13 +251,28 @@ func TestProxyRefuses(t *testing.T) {
 			}
 		})
 	}
-	t.Run("pbx request back to the pbx", func(t *testing.T) {
-		up.send(p.Addr(), invite(up.addr(), p.Addr(), "loop", "z9hG4bK-l", 1, ""))
-		up.response(482)
-		if m := up.recv(100 * time.Millisecond); m != nil {
-			t.Errorf("upstream got %v, want nothing relayed", m)
-		}
-	})
+	// The PBX reaches only softphones we know: by binding token, call or
+	// registered contact; a forged Route naming our phone side does not
+	// open a way to other local ports.
+	for _, tc := range []struct {
+		name, ruri, extra string
+		code              int
+	}{
+		{"unknown binding token", "sip:1001@" + p.PBXLegAddr() + ";chb=0123456789abcdef", "", 404},
+		{"no known softphone", "sip:2001@" + p.PBXLegAddr(), "", 404},
+		{"forged route to a local port", "sip:2001@127.0.0.1:9", "Route: <sip:" + p.Addr() + ";lr;ch=up;transport=tcp>\n", 404},
+		{"route elsewhere", "sip:2001@127.0.0.1:9", "Route: <sip:127.0.0.1:9;lr>\n", 403},
+	} {
+		t.Run("pbx: "+tc.name, func(t *testing.T) {
+			msg := strings.Replace(invite(up.addr(), p.PBXLegAddr(), "p-"+tc.name, "z9hG4bK-l", 1, tc.extra),
+				"sip:2001@"+p.PBXLegAddr(), tc.ruri, 1)
+			up.send(p.PBXLegAddr(), msg)
+			up.response(tc.code)
+			if m := phone.recv(100 * time.Millisecond); m != nil {
+				t.Errorf("phone got %v, want nothing relayed", m)
+			}
+		})
+	}
 	t.Run("options ping answered locally", func(t *testing.T) {
 		ping := strings.Replace(strings.Replace(invite(phone.addr(), p.Addr(), "ping", "z9hG4bK-p", 1, ""),
 			"INVITE sip:2001@", "OPTIONS sip:", 1), "1 INVITE", "1 OPTIONS", 1)
@@ -274,7 +299,7 @@ func TestProxyRegisterThenIncoming(t *testing.T) {
 	const creds = `Digest username="1001", realm="pbx.test", nonce="abc", uri="sip:pbx.test", response="0123", qop=auth, nc=00000001, cnonce="x"`
 	phone.send(p.Addr(), reg(1, ""))
 	r1 := up.request(sipmsg.REGISTER)
-	up.send(p.Addr(), answer(r1, "401 Unauthorized", "WWW-Authenticate: "+challenge))
+	up.send(p.PBXLegAddr(), answer(r1, "401 Unauthorized", "WWW-Authenticate: "+challenge))
 	if got := phone.response(401).GetHeader("WWW-Authenticate").Value(); got != challenge {
 		t.Errorf("challenge at phone %q, want it untouched %q", got, challenge)
 	}
@@ -284,10 +309,10 @@ func TestProxyRegisterThenIncoming(t *testing.T) {
 		t.Errorf("authorization upstream %q, want it untouched %q", got, creds)
 	}
 	contact := r2.Contact()
-	if contact == nil || contact.Address.Host+":"+fmt.Sprint(contact.Address.Port) != p.Addr() || !contact.Address.UriParams.Has(tokenParam) {
-		t.Fatalf("contact upstream %v, want one at the proxy with a token", contact)
+	if contact == nil || contact.Address.Host+":"+fmt.Sprint(contact.Address.Port) != p.PBXLegAddr() || !contact.Address.UriParams.Has(tokenParam) {
+		t.Fatalf("contact upstream %v, want one at the PBX leg with a token", contact)
 	}
-	up.send(p.Addr(), answer(r2, "200 OK", "Contact: <"+contact.Address.String()+">;expires=60"))
+	up.send(p.PBXLegAddr(), answer(r2, "200 OK", "Contact: <"+contact.Address.String()+">;expires=60"))
 	ok := phone.response(200)
 	if got := ok.Contact().Address.String(); got != "sip:1001@"+phone.addr() {
 		t.Errorf("contact in 200 at phone %s, want the phone's own", got)
@@ -299,7 +324,7 @@ func TestProxyRegisterThenIncoming(t *testing.T) {
 	in := fmt.Sprintf("INVITE %s SIP/2.0\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-in\nMax-Forwards: 70\n"+
 		"From: \"Remote\" <sip:3001@pbx.test>;tag=x\nTo: <sip:200@pbx.test>\nCall-ID: in1\nCSeq: 1 INVITE\n"+
 		"Diversion: <sip:299@pbx.test>;reason=unconditional\nContent-Length: 0\n\n", contact.Address.String(), up.addr())
-	up.send(p.Addr(), in)
+	up.send(p.PBXLegAddr(), in)
 	got := phone.request(sipmsg.INVITE)
 	if got.Recipient.String() != "sip:1001@"+phone.addr() {
 		t.Errorf("request-uri at phone %s, want the phone's contact", got.Recipient.String())

@@ -179,6 +179,25 @@ func (t *Tracker) End(id string, outcome call.Outcome, at time.Time) {
 	}
 }
 
+// Restore makes a call in progress that a source knew before a restart
+// known again, as far as it got (ring, and answer if answered), without
+// firing anything: its remaining phases fire as usual.
+func (t *Tracker) Restore(c call.Call) {
+	if c.ID == "" {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.calls[c.ID]; ok {
+		return
+	}
+	fired := map[call.Phase]bool{call.PhaseRing: true}
+	if !c.Answer.IsZero() {
+		fired[call.PhaseAnswer] = true
+	}
+	t.calls[c.ID] = &tracked{c: c, fired: fired}
+}
+
 // Active returns snapshots of the calls in progress.
 func (t *Tracker) Active() []call.Call {
 	t.mu.Lock()
