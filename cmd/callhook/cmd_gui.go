@@ -213,7 +213,9 @@ func (b *guiBackend) SetSecret(name, value string) error {
 }
 
 func sourceStatus(s sip.Status) ui.SourceStatus {
-	return ui.SourceStatus{State: string(s.State), Detail: s.Detail, Err: s.Err}
+	return ui.SourceStatus{State: string(s.State), Detail: s.Detail, Err: s.Err,
+		Transport: s.Transport, Advertised: s.Advertised, Learned: s.Learned,
+		Keepalive: s.Keepalive, KeepaliveAt: s.KeepaliveAt}
 }
 
 func resultRow(r hooks.Result) ui.DeliveryRow {

@@ -104,18 +104,48 @@ func (e *engine) status() sip.Status {
 	return src.Status()
 }
 
+// reportStatus logs a status change, one line each, and passes it on.
+// The source reports only changes (a keepalive answered like the last one
+// is not a change), so a healthy source stays quiet.
 func (e *engine) reportStatus(s sip.Status) {
 	e.mu.Lock()
 	fn := e.onStatus
 	e.mu.Unlock()
-	if s.State == sip.StateError {
-		e.log.Error("call source", "state", s.State, "detail", s.Detail, "err", s.Err)
-	} else {
-		e.log.Info("call source", "state", s.State, "detail", s.Detail, "registered", s.Registered)
-	}
+	level, args := statusLog(s)
+	e.log.Log(context.Background(), level, "call source", args...)
 	if fn != nil {
 		fn(s)
 	}
+}
+
+// keepaliveAnswered is the Keepalive text of a keepalive the PBX answered.
+const keepaliveAnswered = "answered"
+
+// statusLog says how run logs s: an error at error level with what to
+// fix, an unanswered keepalive as a warning, the rest as information.
+// Only what is known is logged.
+func statusLog(s sip.Status) (slog.Level, []any) {
+	args := []any{"state", s.State}
+	add := func(k string, v any, ok bool) {
+		if ok {
+			args = append(args, k, v)
+		}
+	}
+	add("detail", s.Detail, s.Detail != "")
+	add("registered", s.Registered, s.State == sip.StateRegistered)
+	add("transport", s.Transport, s.Transport != "")
+	add("advertised", s.Advertised, s.Advertised != "")
+	add("learned", s.Learned, s.Advertised != "")
+	add("keepalive", s.Keepalive, s.Keepalive != "")
+	switch {
+	case s.State == sip.StateError:
+		return slog.LevelError, append(args, "err", s.Err)
+	case s.Keepalive != "" && s.Keepalive != keepaliveAnswered:
+		return slog.LevelWarn, append(args, "fix", "the PBX stopped answering: check the network and firewall between this machine and the PBX")
+	case s.Err != "":
+		return slog.LevelWarn, append(args, "err", s.Err)
+	}
+	return slog.LevelInfo, args
 }
 
 func (e *engine) startSource(ctx context.Context) error {
