@@ -2,6 +2,7 @@ package sip
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -14,12 +15,13 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo"
-	sipmsg "github.com/emiago/sipgo/sip"
 )
 
 // DialogConfig configures the RFC 4235 dialog-event subscription source.
 type DialogConfig struct {
-	// Server is the PBX as host[:port] (port 5060 when omitted).
+	// Server is the PBX as host[:port] (port 5060, 5061 for tls, when
+	// omitted). Every request goes there, in-dialog ones too: it is the
+	// outbound proxy.
 	Server string
 	// Transport is "udp" (default), "tcp" or "tls".
 	Transport string
@@ -50,20 +52,28 @@ var ErrDialogConfig = errors.New("invalid dialog source config")
 type Dialog struct {
 	cfg      DialogConfig
 	server   string // host:port
-	network  string // "udp" or "tcp"
-	listen   string
+	host     string // the server's host, the name its certificate must carry
+	network  string // TransportUDP, TransportTCP or TransportTLS
+	tlsConf  *tls.Config
 	log      *slog.Logger
 	status   statusBox
 	mapper   *dialogMapper
 	minRetry time.Duration
 	maxRetry time.Duration
 
-	client  *sipgo.Client
-	contact sipmsg.ContactHeader
+	ua  *sipgo.UserAgent
+	srv *sipgo.Server
+	wg  sync.WaitGroup // link goroutines
 
-	mu   sync.Mutex
-	subs map[string]*subscription // Call-ID -> subscription
-	exts map[string]extState      // extension -> state
+	linkMu sync.Mutex
+	cur    *link
+
+	mu    sync.Mutex
+	subs  map[string]*subscription // Call-ID -> subscription
+	exts  map[string]extState      // extension -> state
+	shown *link                    // the link the status describes
+	ka    string                   // last keepalive outcome
+	kaAt  time.Time
 }
 
 // extState is one watched extension's part of the status.
@@ -86,13 +96,6 @@ func WithDialogStatus(fn func(Status)) DialogOption {
 	return func(d *Dialog) { d.status.onChange = fn }
 }
 
-// WithDialogListen sets the local address NOTIFYs arrive on (default
-// 127.0.0.1:0, an ephemeral loopback port). The PBX must reach it: a PBX
-// on another host needs a reachable address here.
-func WithDialogListen(addr string) DialogOption {
-	return func(d *Dialog) { d.listen = addr }
-}
-
 // WithDialogRetry sets the re-subscribe backoff bounds (default 1s..60s).
 func WithDialogRetry(minDelay, maxDelay time.Duration) DialogOption {
 	return func(d *Dialog) { d.minRetry, d.maxRetry = minDelay, maxDelay }
@@ -104,7 +107,7 @@ func NewDialog(cfg DialogConfig, tr *Tracker, opts ...DialogOption) (*Dialog, er
 		return nil, fmt.Errorf("new dialog source: %w: no tracker", ErrDialogConfig)
 	}
 	d := &Dialog{
-		cfg: cfg, listen: "127.0.0.1:0", log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		minRetry: time.Second, maxRetry: time.Minute,
 		subs: map[string]*subscription{}, exts: map[string]extState{},
 	}
@@ -116,13 +119,18 @@ func NewDialog(cfg DialogConfig, tr *Tracker, opts ...DialogOption) (*Dialog, er
 		return nil, err
 	}
 	d.mapper = newDialogMapper(tr, nil)
-	d.status.set(Status{State: StateOff, Detail: "not started"})
+	d.status.set(Status{State: StateOff, Detail: "not started", Transport: d.network})
 	return d, nil
 }
 
 func (d *Dialog) check() error {
 	c := &d.cfg
-	host, port := strings.TrimSpace(c.Server), 5060
+	t, err := normTransport(c.Transport)
+	if err != nil {
+		return fmt.Errorf("%w: %w: set source.dialog.transport to udp, tcp or tls", ErrDialogConfig, err)
+	}
+	d.network = t
+	host, port := strings.TrimSpace(c.Server), defaultPort(t)
 	if host == "" {
 		return fmt.Errorf("%w: server is empty: set source.dialog.server to the PBX address", ErrDialogConfig)
 	}
@@ -133,14 +141,18 @@ func (d *Dialog) check() error {
 		}
 		host, port = h, n
 	}
+	host = strings.Trim(host, "[]")
+	d.host = host
 	d.server = net.JoinHostPort(host, strconv.Itoa(port))
-	switch t := strings.ToLower(strings.TrimSpace(c.Transport)); t {
-	case "", "udp":
-		d.network = "udp"
-	case "tcp":
-		d.network = "tcp"
-	default:
-		return fmt.Errorf("%w: transport %q: set source.dialog.transport to udp or tcp", ErrDialogConfig, c.Transport)
+	if t == TransportTLS {
+		if d.tlsConf, err = tlsConfig(host, c.CAFile); err != nil {
+			return fmt.Errorf("%w: %w: set source.dialog.ca_file to the PEM file of the PBX's CA", ErrDialogConfig, err)
+		}
+	}
+	if c.LocalAddress != "" {
+		if _, _, err := localIP(context.Background(), c.LocalAddress, d.server); err != nil {
+			return fmt.Errorf("%w: %w: set source.dialog.local_address to an IP address of this machine, or leave it empty", ErrDialogConfig, err)
+		}
 	}
 	if c.Domain == "" {
 		c.Domain = host
@@ -173,12 +185,13 @@ func (d *Dialog) check() error {
 // Status returns the current status.
 func (d *Dialog) Status() Status { return d.status.get() }
 
-// Run listens for NOTIFYs, keeps one subscription per watched extension
-// alive until ctx ends, then unsubscribes. It fails only when it cannot
-// listen; PBX errors show in the status and are retried.
+// Run keeps one subscription per watched extension alive until ctx ends,
+// then unsubscribes. PBX and network errors show in the status and are
+// retried with backoff; Run fails only when it cannot start at all.
 func (d *Dialog) Run(ctx context.Context) error {
-	d.status.set(Status{State: StateStarting, Detail: fmt.Sprintf("0 of %d extensions subscribed", len(d.cfg.Watch))})
-	ua, err := sipgo.NewUA(sipgo.WithUserAgent("callhook"), sipgo.WithUserAgentHostname(d.cfg.Domain))
+	d.publish()
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent("callhook"), sipgo.WithUserAgentHostname(d.cfg.Domain),
+		sipgo.WithUserAgenTLSConfig(d.tlsConf))
 	if err != nil {
 		return d.fail(fmt.Errorf("create user agent: %w", err))
 	}
@@ -188,112 +201,41 @@ func (d *Dialog) Run(ctx context.Context) error {
 		return d.fail(fmt.Errorf("create server: %w", err))
 	}
 	srv.OnNotify(d.onNotify)
-
-	local, serve, closer, err := d.bind(srv)
-	if err != nil {
-		return d.fail(err)
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		if err := serve(); err != nil && ctx.Err() == nil {
-			d.log.Error("serve notifies", "err", err)
-		}
-	})
-	defer wg.Wait()
-	defer closer.Close()
-	if d.network == "udp" {
-		// Requests leave through the listening socket, which the transport
-		// knows only once serving started.
-		if err := waitServing(ctx, ua, local.String()); err != nil {
-			return d.fail(err)
-		}
-	}
-
-	copts := []sipgo.ClientOption{sipgo.WithClientLogger(d.log), sipgo.WithClientHostname(local.IP.String())}
-	if d.network == "udp" {
-		// Send from the listening socket: responses and NOTIFYs then come
-		// back to one port, which also keeps a NAT binding open.
-		copts = append(copts, sipgo.WithClientConnectionAddr(local.String()))
-	}
-	d.client, err = sipgo.NewClient(ua, copts...)
-	if err != nil {
-		return d.fail(fmt.Errorf("create client: %w", err))
-	}
-	d.contact = sipmsg.ContactHeader{Address: sipmsg.Uri{
-		Scheme: "sip", User: d.cfg.Username, Host: local.IP.String(), Port: local.Port,
-	}}
-	if d.network == "tcp" {
-		d.contact.Address.UriParams = sipmsg.HeaderParams{{K: "transport", V: "tcp"}}
-	}
-	d.log.Info("dialog source listening", "addr", local.String(), "network", d.network, "server", d.server)
+	d.ua, d.srv = ua, srv
 
 	var subs sync.WaitGroup
 	for _, ext := range d.cfg.Watch {
 		subs.Go(func() { d.keep(ctx, strings.TrimSpace(ext)) })
 	}
 	subs.Wait()
-	d.status.set(Status{State: StateOff, Detail: "stopped"})
+	d.linkMu.Lock()
+	if d.cur != nil {
+		d.cur.close()
+	}
+	d.linkMu.Unlock()
+	d.wg.Wait()
+	d.status.set(Status{State: StateOff, Detail: "stopped", Transport: d.network})
 	return nil
 }
 
 func (d *Dialog) fail(err error) error {
 	err = fmt.Errorf("dialog source: %w", err)
-	d.status.set(Status{State: StateError, Err: err.Error()})
+	d.status.set(Status{State: StateError, Err: err.Error(), Transport: d.network})
 	return err
 }
 
-// bind opens the NOTIFY listener and returns its address, the serve loop
-// and what stops it.
-func (d *Dialog) bind(srv *sipgo.Server) (*net.TCPAddr, func() error, io.Closer, error) {
-	if d.network == "tcp" {
-		l, err := net.Listen("tcp", d.listen)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("listen tcp %s: %w", d.listen, err)
-		}
-		a := l.Addr().(*net.TCPAddr)
-		return d.reachable(a), func() error { return srv.ServeTCP(l) }, l, nil
-	}
-	c, err := net.ListenPacket("udp", d.listen)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("listen udp %s: %w", d.listen, err)
-	}
-	u := c.LocalAddr().(*net.UDPAddr)
-	return d.reachable(&net.TCPAddr{IP: u.IP, Port: u.Port}), func() error { return srv.ServeUDP(c) }, c, nil
-}
-
-func waitServing(ctx context.Context, ua *sipgo.UserAgent, addr string) error {
-	for range 200 {
-		if _, err := ua.TransportLayer().GetConnection("udp", addr); err == nil {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
-	return fmt.Errorf("serve udp %s: listener not ready", addr)
-}
-
-// reachable replaces an unspecified listen IP by the local address the
-// route to the PBX uses, which is what the Contact must name.
-func (d *Dialog) reachable(a *net.TCPAddr) *net.TCPAddr {
-	if !a.IP.IsUnspecified() {
-		return a
-	}
-	c, err := net.Dial("udp", d.server)
-	if err != nil {
-		return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: a.Port}
-	}
-	defer c.Close()
-	return &net.TCPAddr{IP: c.LocalAddr().(*net.UDPAddr).IP, Port: a.Port}
-}
-
-// setExt records one extension's state and publishes the summary: error
-// while any extension failed, subscribed when all are.
+// setExt records one extension's state and publishes the summary.
 func (d *Dialog) setExt(ext string, st extState) {
 	d.mu.Lock()
 	d.exts[ext] = st
+	d.mu.Unlock()
+	d.publish()
+}
+
+// publish sets the status from the extensions' states and the link:
+// error while any extension failed, subscribed when all are.
+func (d *Dialog) publish() {
+	d.mu.Lock()
 	n, errs := 0, []string{}
 	for _, s := range d.exts {
 		if s.subscribed {
@@ -303,9 +245,18 @@ func (d *Dialog) setExt(ext string, st extState) {
 			errs = append(errs, s.err)
 		}
 	}
+	s := Status{
+		State:     StateStarting,
+		Detail:    fmt.Sprintf("%d of %d extensions subscribed", n, len(d.cfg.Watch)),
+		Transport: d.network, Keepalive: d.ka, KeepaliveAt: d.kaAt,
+	}
+	if l := d.shown; l != nil {
+		adv, learned := l.advertised()
+		s.Advertised, s.Learned = adv.String(), learned
+	}
 	d.mu.Unlock()
 	slices.Sort(errs)
-	s := Status{State: StateStarting, Detail: fmt.Sprintf("%d of %d extensions subscribed", n, len(d.cfg.Watch))}
+	errs = slices.Compact(errs) // a link error shows once, not per extension
 	switch {
 	case len(errs) > 0:
 		s.State, s.Err = StateError, strings.Join(errs, "; ")
@@ -315,9 +266,23 @@ func (d *Dialog) setExt(ext string, st extState) {
 	d.status.set(s)
 }
 
+// subscribed counts the extensions with an active subscription.
+func (d *Dialog) subscribed() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for _, s := range d.exts {
+		if s.subscribed {
+			n++
+		}
+	}
+	return n
+}
+
 func (d *Dialog) register(s *subscription) {
 	d.mu.Lock()
 	d.subs[s.callID] = s
+	d.shown = s.link
 	d.mu.Unlock()
 }
 
@@ -331,4 +296,17 @@ func (d *Dialog) lookup(callID string) *subscription {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.subs[callID]
+}
+
+// onLink returns the subscriptions using l.
+func (d *Dialog) onLink(l *link) []*subscription {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []*subscription
+	for _, s := range d.subs {
+		if s.link == l {
+			out = append(out, s)
+		}
+	}
+	return out
 }

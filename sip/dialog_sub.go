@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,9 +34,19 @@ type subscription struct {
 	callID  string
 	fromTag string
 
+	// link carries every request and NOTIFY of the subscription; its
+	// address is the Contact.
+	link *link
+
 	mu        sync.Mutex
 	cseq      uint32
 	remoteTag string
+	// target is the remote target (the Contact of the 2xx or a NOTIFY)
+	// and routes the route set, fixed by whichever of the 2xx and the
+	// first NOTIFY came first (RFC 6665 section 4.1.2.4).
+	target      *sipmsg.Uri
+	routes      []sipmsg.Uri
+	routesFixed bool
 
 	// ended receives the reason of a NOTIFY with Subscription-State
 	// terminated; refresh asks for an early refresh (lost partial state).
@@ -43,7 +54,7 @@ type subscription struct {
 	refresh chan struct{}
 }
 
-func (d *Dialog) newSubscription(ext string) *subscription {
+func (d *Dialog) newSubscription(ext string, l *link) *subscription {
 	aor := sipmsg.Uri{Scheme: "sip", User: ext, Host: d.cfg.Domain}
 	if strings.HasPrefix(strings.ToLower(ext), "sip:") {
 		if err := sipmsg.ParseUri(ext, &aor); err != nil {
@@ -51,7 +62,7 @@ func (d *Dialog) newSubscription(ext string) *subscription {
 		}
 	}
 	return &subscription{
-		ext: ext, aor: aor, entity: "sip:" + aor.User + "@" + aor.Host,
+		ext: ext, aor: aor, entity: "sip:" + aor.User + "@" + aor.Host, link: l,
 		callID: sipmsg.GenerateTagN(24) + "@callhook", fromTag: sipmsg.GenerateTagN(16),
 		cseq:  1,
 		ended: make(chan string, 1), refresh: make(chan struct{}, 1),
@@ -63,23 +74,29 @@ func (d *Dialog) newSubscription(ext string) *subscription {
 func (d *Dialog) keep(ctx context.Context, ext string) {
 	log := d.log.With("ext", ext)
 	for attempt := 0; ; attempt++ {
-		sub := d.newSubscription(ext)
-		d.register(sub)
-		d.mapper.reset(sub.entity)
-		granted, err := d.subscribe(ctx, sub, d.cfg.Expires)
+		l, err := d.linkFor(ctx)
 		if err == nil {
-			attempt = 0
-			d.setExt(ext, extState{subscribed: true})
-			log.Info("subscribed", "expires", granted)
-			err = d.hold(ctx, sub, granted)
+			sub := d.newSubscription(ext, l)
+			d.register(sub)
+			d.mapper.reset(sub.entity)
+			var granted time.Duration
+			granted, err = d.subscribe(ctx, sub, d.cfg.Expires)
+			if err == nil {
+				attempt = 0
+				d.setExt(ext, extState{subscribed: true})
+				log.Info("subscribed", "expires", granted, "contact", l.contact(d.cfg.Username).Address.String())
+				err = d.hold(ctx, sub, granted)
+			}
+			d.unregister(sub)
 		}
-		d.unregister(sub)
 		if ctx.Err() != nil {
 			d.setExt(ext, extState{})
 			return
 		}
 		st := extState{}
-		if !errors.Is(err, ErrSubscriptionEnded) || attempt > 0 {
+		// An ended subscription or a dropped connection is replaced at
+		// once; only when that fails too is it the user's business.
+		if !(errors.Is(err, ErrSubscriptionEnded) || errors.Is(err, ErrLinkDropped)) || attempt > 0 {
 			st.err = err.Error()
 		}
 		d.setExt(ext, st)
@@ -123,12 +140,18 @@ func (d *Dialog) hold(ctx context.Context, sub *subscription, granted time.Durat
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			if !sub.link.alive() {
+				return ctx.Err()
+			}
 			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 			defer cancel()
 			if _, err := d.subscribe(uctx, sub, 0); err != nil {
-				d.log.Debug("unsubscribe", "ext", sub.ext, "err", err)
+				d.log.Warn("unsubscribe", "ext", sub.ext, "err", err)
 			}
 			return ctx.Err()
+		case <-sub.link.dead:
+			t.Stop()
+			return fmt.Errorf("SUBSCRIBE %s: %w (%s %s)", sub.ext, ErrLinkDropped, sub.link.network, d.server)
 		case reason := <-sub.ended:
 			t.Stop()
 			return fmt.Errorf("SUBSCRIBE %s: %w by the PBX (%s)", sub.ext, ErrSubscriptionEnded, reason)
@@ -152,10 +175,15 @@ func (d *Dialog) subscribe(ctx context.Context, sub *subscription, expires time.
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	for range 2 { // a second round after 423 Interval Too Brief
+		if !sub.link.alive() {
+			return 0, fmt.Errorf("SUBSCRIBE %s: %w (%s %s)", sub.ext, ErrLinkDropped, sub.link.network, d.server)
+		}
 		req := d.subscribeRequest(sub, expires)
-		res, err := d.client.Do(ctx, req)
+		client := sub.link.client
+		res, err := client.Do(ctx, req)
 		if err == nil && (res.StatusCode == 401 || res.StatusCode == 407) && d.cfg.Password != "" {
-			res, err = d.client.DoDigestAuth(ctx, req, res, sipgo.DigestAuth{Username: d.cfg.Username, Password: d.cfg.Password})
+			d.learn(sub.link, res)
+			res, err = client.DoDigestAuth(ctx, req, res, sipgo.DigestAuth{Username: d.cfg.Username, Password: d.cfg.Password})
 		}
 		if cs := req.CSeq(); cs != nil {
 			sub.mu.Lock()
@@ -163,8 +191,9 @@ func (d *Dialog) subscribe(ctx context.Context, sub *subscription, expires time.
 			sub.mu.Unlock()
 		}
 		if err != nil {
-			return 0, fmt.Errorf("SUBSCRIBE %s: no answer from %s: %w", sub.ext, d.server, err)
+			return 0, fmt.Errorf("SUBSCRIBE %s: no answer from %s over %s: %w: check source.dialog.server and transport, and that no firewall drops SIP", sub.ext, d.server, sub.link.network, err)
 		}
+		d.learn(sub.link, res)
 		if res.StatusCode == 423 && expires > 0 {
 			if h := res.GetHeader("Min-Expires"); h != nil {
 				if n, err := strconv.Atoi(strings.TrimSpace(h.Value())); err == nil && n > 0 {
@@ -181,6 +210,9 @@ func (d *Dialog) subscribe(ctx context.Context, sub *subscription, expires time.
 			sub.remoteTag = tag
 		}
 		sub.mu.Unlock()
+		// A SUBSCRIBE is a target refresh request: its 2xx may move
+		// the remote target.
+		sub.updateTarget(res.Contact(), res.GetHeaders("Record-Route"), true)
 		return grantedExpires(res, expires), nil
 	}
 	return 0, fmt.Errorf("SUBSCRIBE %s: lifetime refused twice: %w", sub.ext, ErrSubscribeRejected)
@@ -212,19 +244,26 @@ func grantedExpires(res *sipmsg.Response, asked time.Duration) time.Duration {
 	return asked
 }
 
-// subscribeRequest builds the next SUBSCRIBE of sub. In-dialog requests
-// still go to the configured server rather than the PBX's Contact: the
-// PBX is the only peer, and its Contact may name an address we cannot
-// reach (behind NAT, or a host name only it resolves).
+// subscribeRequest builds the next SUBSCRIBE of sub. Once in the dialog
+// it is addressed as RFC 3261 section 12.2.1.1 says: to the remote target
+// through the route set. It is still sent to the configured server, the
+// outbound proxy: the remote target may name an address we cannot reach
+// (behind NAT, or a host name only the PBX resolves).
 func (d *Dialog) subscribeRequest(sub *subscription, expires time.Duration) *sipmsg.Request {
 	sub.mu.Lock()
 	cseq, remoteTag := sub.cseq, sub.remoteTag
+	ruri, routes := sub.aor, []sipmsg.Uri(nil)
+	if remoteTag != "" && sub.target != nil {
+		ruri, routes = dialogRoute(*sub.target, sub.routes)
+	}
 	sub.cseq++
 	sub.mu.Unlock()
 
-	req := sipmsg.NewRequest(sipmsg.SUBSCRIBE, sub.aor)
-	req.SetTransport(strings.ToUpper(d.network))
-	req.SetDestination(d.server)
+	req := sipmsg.NewRequest(sipmsg.SUBSCRIBE, ruri)
+	for _, r := range routes {
+		req.AppendHeader(&sipmsg.RouteHeader{Address: r})
+	}
+	sub.link.prepare(req, d.server)
 	from := &sipmsg.FromHeader{Address: sipmsg.Uri{Scheme: "sip", User: d.cfg.Username, Host: d.cfg.Domain}}
 	from.Params.Add("tag", sub.fromTag)
 	to := &sipmsg.ToHeader{Address: sub.aor}
@@ -236,7 +275,7 @@ func (d *Dialog) subscribeRequest(sub *subscription, expires time.Duration) *sip
 	req.AppendHeader(to)
 	req.AppendHeader(&callID)
 	req.AppendHeader(&sipmsg.CSeqHeader{SeqNo: cseq, MethodName: sipmsg.SUBSCRIBE})
-	req.AppendHeader(d.contact.Clone())
+	req.AppendHeader(sub.link.contact(d.cfg.Username))
 	req.AppendHeader(sipmsg.NewHeader("Event", "dialog"))
 	req.AppendHeader(sipmsg.NewHeader("Accept", DialogInfoType))
 	exp := sipmsg.ExpiresHeader(uint32(expires / time.Second))
@@ -267,6 +306,7 @@ func (d *Dialog) onNotify(req *sipmsg.Request, tx sipmsg.ServerTransaction) {
 		sub.remoteTag = tag
 	}
 	sub.mu.Unlock()
+	sub.updateTarget(req.Contact(), req.GetHeaders("Record-Route"), false)
 
 	state, reason := subscriptionState(req)
 	if body := req.Body(); len(body) > 0 {
@@ -332,4 +372,58 @@ func subscriptionState(req *sipmsg.Request) (state, reason string) {
 		reason = "no reason given"
 	}
 	return state, reason
+}
+
+// updateTarget takes the remote target from the Contact of a 2xx or
+// NOTIFY and, from the first of them, the route set: a response's
+// Record-Route reversed, a request's in order (RFC 3261 section 12.1).
+func (s *subscription) updateTarget(contact *sipmsg.ContactHeader, recordRoutes []sipmsg.Header, fromResponse bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if contact != nil && contact.Address.Host != "" {
+		t := contact.Address.Clone()
+		s.target = t
+	}
+	if s.routesFixed || s.target == nil {
+		return
+	}
+	s.routesFixed = true
+	s.routes = nil
+	for _, h := range recordRoutes {
+		if u, ok := routeURI(h); ok {
+			s.routes = append(s.routes, u)
+		}
+	}
+	if fromResponse {
+		slices.Reverse(s.routes)
+	}
+}
+
+// routeURI reads one Record-Route value; sipgo's parser splits a
+// header listing several into one header each.
+func routeURI(h sipmsg.Header) (sipmsg.Uri, bool) {
+	if rr, ok := h.(*sipmsg.RecordRouteHeader); ok {
+		return *rr.Address.Clone(), true
+	}
+	var u sipmsg.Uri
+	if _, err := sipmsg.ParseAddressValue(h.Value(), &u, nil); err != nil {
+		return u, false
+	}
+	return u, true
+}
+
+// dialogRoute returns the Request-URI and Route headers of an in-dialog
+// request: the remote target through a loose-routing route set, or, when
+// the first route is a strict router (no lr), that router with the
+// target as the last route (RFC 3261 section 12.2.1.1).
+func dialogRoute(target sipmsg.Uri, routes []sipmsg.Uri) (sipmsg.Uri, []sipmsg.Uri) {
+	if len(routes) == 0 {
+		return target, nil
+	}
+	if routes[0].UriParams.Has("lr") {
+		return target, slices.Clone(routes)
+	}
+	ruri := routes[0]
+	ruri.UriParams = nil
+	return ruri, append(slices.Clone(routes[1:]), target)
 }

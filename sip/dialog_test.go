@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +27,10 @@ func TestNewDialogConfig(t *testing.T) {
 		{name: "full", cfg: DialogConfig{Server: "127.0.0.1:5080", Transport: "TCP", Domain: "example.com", Watch: []string{"1002", "sip:1003@example.com"}}},
 		{name: "no server", cfg: DialogConfig{Watch: []string{"1"}}, wantErr: "source.dialog.server"},
 		{name: "bad port", cfg: DialogConfig{Server: "pbx:http", Watch: []string{"1"}}, wantErr: "bad port"},
-		{name: "bad transport", cfg: DialogConfig{Server: "pbx", Transport: "tls", Watch: []string{"1"}}, wantErr: "source.dialog.transport"},
+		{name: "tls", cfg: DialogConfig{Server: "pbx.example.com", Transport: "tls", Watch: []string{"1"}}},
+		{name: "bad transport", cfg: DialogConfig{Server: "pbx", Transport: "sctp", Watch: []string{"1"}}, wantErr: "source.dialog.transport"},
+		{name: "missing CA file", cfg: DialogConfig{Server: "pbx", Transport: "tls", CAFile: "/nonexistent/ca.pem", Watch: []string{"1"}}, wantErr: "source.dialog.ca_file"},
+		{name: "bad local address", cfg: DialogConfig{Server: "pbx", LocalAddress: "myhost", Watch: []string{"1"}}, wantErr: "source.dialog.local_address"},
 		{name: "nothing to watch", cfg: DialogConfig{Server: "pbx"}, wantErr: "source.dialog.watch"},
 		{name: "blank extension", cfg: DialogConfig{Server: "pbx", Watch: []string{" "}}, wantErr: "empty extension"},
 	}
@@ -49,10 +54,14 @@ func TestNewDialogConfig(t *testing.T) {
 }
 
 // fakeNotifier is a bare UDP peer playing the PBX, so that a test can
-// send exactly the NOTIFYs it needs.
+// send exactly the NOTIFYs it needs. It answers OPTIONS by itself.
 type fakeNotifier struct {
 	t    *testing.T
 	conn net.PacketConn
+	// public, when set, is the address a NAT gave the source: answers
+	// carry it as received and rport.
+	public  netip.AddrPort
+	options int // OPTIONS answered
 }
 
 func newFakeNotifier(t *testing.T) *fakeNotifier {
@@ -64,20 +73,39 @@ func newFakeNotifier(t *testing.T) *fakeNotifier {
 	return &fakeNotifier{t: t, conn: c}
 }
 
-// read returns the next request or response within 5 s.
+// read returns the next request other than OPTIONS, or response, within
+// 5 s.
 func (f *fakeNotifier) read() (sipmsg.Message, net.Addr) {
 	f.t.Helper()
 	buf := make([]byte, 65535)
-	f.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	n, from, err := f.conn.ReadFrom(buf)
-	if err != nil {
-		f.t.Fatalf("fake notifier read: %v", err)
+	for {
+		f.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		n, from, err := f.conn.ReadFrom(buf)
+		if err != nil {
+			f.t.Fatalf("fake notifier read: %v", err)
+		}
+		msg, err := sipmsg.ParseMessage(buf[:n])
+		if err != nil {
+			f.t.Fatalf("parse %q: %v", buf[:n], err)
+		}
+		if req, ok := msg.(*sipmsg.Request); ok && req.Method == sipmsg.OPTIONS {
+			f.options++
+			f.send([]byte(f.answer(req, 200, "OK").String()), from)
+			continue
+		}
+		return msg, from
 	}
-	msg, err := sipmsg.ParseMessage(buf[:n])
-	if err != nil {
-		f.t.Fatalf("parse %q: %v", buf[:n], err)
+}
+
+// answer builds a response to req with the received and rport a NAT
+// at f.public would make the PBX write.
+func (f *fakeNotifier) answer(req *sipmsg.Request, code int, reason string) *sipmsg.Response {
+	res := sipmsg.NewResponseFromRequest(req, code, reason, nil)
+	if f.public.IsValid() {
+		res.Via().Params.Add("received", f.public.Addr().String())
+		res.Via().Params.Add("rport", strconv.Itoa(int(f.public.Port())))
 	}
-	return msg, from
+	return res
 }
 
 // acceptSubscribe reads a SUBSCRIBE and answers 200.
@@ -94,7 +122,7 @@ func (f *fakeNotifier) acceptSubscribe() (*sipmsg.Request, net.Addr) {
 	if a := req.GetHeader("Accept"); a == nil || a.Value() != DialogInfoType {
 		f.t.Errorf("SUBSCRIBE without Accept: %s", DialogInfoType)
 	}
-	res := sipmsg.NewResponseFromRequest(req, 200, "OK", nil)
+	res := f.answer(req, 200, "OK")
 	res.To().Params.Add("tag", "pbxtag")
 	res.AppendHeader(sipmsg.NewHeader("Expires", "60"))
 	f.send([]byte(res.String()), from)
@@ -157,9 +185,9 @@ func TestDialogNotifyHandling(t *testing.T) {
 	if code := pbx.notify(sub, from, "unknown-call-id", "active", body, 3); code != 481 {
 		t.Errorf("NOTIFY of unknown subscription answered %d, want 481", code)
 	}
-	if s := d.Status(); s.State != StateSubscribed || s.Detail != "1 of 1 extensions subscribed" {
-		t.Errorf("status %+v, want subscribed", s)
-	}
+	waitStatus(t, d, "subscribed", func(s Status) bool {
+		return s.State == StateSubscribed && s.Detail == "1 of 1 extensions subscribed"
+	})
 	if code := pbx.notify(sub, from, callID, "terminated;reason=deactivated", "", 4); code != 200 {
 		t.Errorf("terminating NOTIFY answered %d, want 200", code)
 	}
@@ -175,6 +203,8 @@ func TestDialogNotifyHandling(t *testing.T) {
 	if code := pbx.notify(again, from, again.CallID().Value(), "active", body, 1); code != 200 {
 		t.Errorf("NOTIFY answered %d, want 200", code)
 	}
+	// The NOTIFY may overtake the 200 on its way into the source.
+	waitStatus(t, d, "subscribed again", func(s Status) bool { return s.State == StateSubscribed })
 
 	cancel()
 	if unsub, _ := pbx.read(); unsub.(*sipmsg.Request).GetHeader("Expires").Value() != "0" {
@@ -185,6 +215,22 @@ func TestDialogNotifyHandling(t *testing.T) {
 	}
 	if got, want := dialogSummary(rec.snapshot()), "incoming.ring 1001>1002\nincoming.answer 1001>1002\n"; got != want {
 		t.Errorf("events:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// waitStatus waits up to 5 s for d's status to satisfy ok.
+func waitStatus(t *testing.T, d *Dialog, what string, ok func(Status) bool) Status {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s := d.Status()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status %+v, want %s", s, what)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
