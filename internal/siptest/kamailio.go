@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,13 +21,17 @@ import (
 
 // Kamailio is a running Kamailio started by StartKamailio.
 type Kamailio struct {
-	// Port is where it listens on UDP and TCP, on 127.0.0.1.
+	// Port is where it listens on UDP and TCP, on IP.
 	Port int
-	t    testing.TB
-	bin  Binaries
-	dir  string
-	cfg  string // the rendered config file
-	out  *syncBuffer
+	// IP is its listen address: 127.0.0.1 unless KamailioOptions.IP.
+	IP string
+	// NetNS is the network namespace it runs in; empty for the host.
+	NetNS string
+	t     testing.TB
+	bin   Binaries
+	dir   string
+	cfg   string // the rendered config file
+	out   *syncBuffer
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -40,16 +45,23 @@ type KamailioOptions struct {
 	// Setup prepares Kamailio's run directory (db_text tables, say)
 	// before the config is rendered; what it returns is added to Vars.
 	Setup func(t testing.TB, dir string) map[string]any
+	// NetNS runs Kamailio in this network namespace (ip netns exec).
+	NetNS string
+	// IP is the listen address, the template's .IP (default 127.0.0.1).
+	IP string
+	// Port is the listen port; 0 picks a free loopback port on the host,
+	// 5060 in a namespace, where every port is free.
+	Port int
 }
 
-// Addr returns Kamailio's 127.0.0.1:port.
-func (k *Kamailio) Addr() string { return Addr(k.Port) }
+// Addr returns Kamailio's IP:port.
+func (k *Kamailio) Addr() string { return net.JoinHostPort(k.IP, strconv.Itoa(k.Port)) }
 
 // Output returns what Kamailio logged so far.
 func (k *Kamailio) Output() string { return k.out.String() }
 
-// StartKamailio renders the config template at cfgPath (fields .Port and
-// .ModulesDir), starts Kamailio with it on a free port and waits until it
+// StartKamailio renders the config template at cfgPath (fields .Port, .IP
+// and .ModulesDir), starts Kamailio with it on a free port and waits until it
 // answers an OPTIONS. It is stopped, with its whole process group, when
 // the test ends; its log goes to t.Log if the test failed or runs -v.
 func StartKamailio(t testing.TB, bin Binaries, cfgPath string) *Kamailio {
@@ -65,8 +77,18 @@ func StartKamailioWith(t testing.TB, bin Binaries, cfgPath string, o KamailioOpt
 		t.Fatalf("parse kamailio config template: %v", err)
 	}
 	dir := t.TempDir()
-	k := &Kamailio{Port: FreePort(t), t: t, bin: bin, dir: dir, out: &syncBuffer{}}
-	vars := map[string]any{"Port": k.Port, "ModulesDir": bin.ModulesDir}
+	k := &Kamailio{Port: o.Port, IP: o.IP, NetNS: o.NetNS, t: t, bin: bin, dir: dir, out: &syncBuffer{}}
+	if k.IP == "" {
+		k.IP = "127.0.0.1"
+	}
+	switch {
+	case k.Port != 0:
+	case k.NetNS != "":
+		k.Port = 5060
+	default:
+		k.Port = FreePort(t)
+	}
+	vars := map[string]any{"Port": k.Port, "IP": k.IP, "ModulesDir": bin.ModulesDir}
 	for name, v := range o.Vars {
 		vars[name] = v
 	}
@@ -100,7 +122,7 @@ func (k *Kamailio) Restart() {
 	k.t.Helper()
 	// -DD keeps the main process in the foreground (with its children),
 	// -E logs to stderr, -Y and -P keep runtime files in the temp dir.
-	cmd := exec.Command(k.bin.Kamailio, "-f", k.cfg, "-DD", "-E", "-m", "32", "-M", "8",
+	cmd := Command(k.NetNS, k.bin.Kamailio, "-f", k.cfg, "-DD", "-E", "-m", "32", "-M", "8",
 		"-Y", k.dir, "-P", filepath.Join(k.dir, "kamailio.pid"), "-w", k.dir)
 	cmd.Stdout, cmd.Stderr = k.out, k.out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -113,7 +135,7 @@ func (k *Kamailio) Restart() {
 	k.cmd, k.done = cmd, done
 	k.mu.Unlock()
 	if err := k.waitReady(15 * time.Second); err != nil {
-		k.t.Fatalf("kamailio on port %d not ready: %v\n%s", k.Port, err, tail(k.out.String(), 60))
+		k.t.Fatalf("kamailio on %s not ready: %v\n%s", k.Addr(), err, tail(k.out.String(), 60))
 	}
 }
 
@@ -155,12 +177,17 @@ func (k *Kamailio) take() (pgid int, done chan struct{}) {
 	return pgid, done
 }
 
-// waitReady sends OPTIONS over UDP until Kamailio answers.
+// waitReady sends OPTIONS over UDP until Kamailio answers. The probe
+// socket is opened in Kamailio's namespace, the one place sure to reach it.
 func (k *Kamailio) waitReady(limit time.Duration) error {
 	deadline := time.Now().Add(limit)
-	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
+	var conn net.PacketConn
+	err := InNS(k.NetNS, func() (err error) {
+		conn, err = net.ListenPacket("udp", net.JoinHostPort(k.IP, "0"))
 		return err
+	})
+	if err != nil {
+		return fmt.Errorf("open probe socket: %w", err)
 	}
 	defer conn.Close()
 	dst, _ := net.ResolveUDPAddr("udp", k.Addr())
@@ -176,9 +203,9 @@ func (k *Kamailio) waitReady(limit time.Duration) error {
 		default:
 		}
 		msg := fmt.Sprintf("OPTIONS sip:%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-ready-%d;rport\r\n"+
-			"Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=probe\r\nTo: <sip:%s>\r\n"+
+			"Max-Forwards: 70\r\nFrom: <sip:probe@%s>;tag=probe\r\nTo: <sip:%s>\r\n"+
 			"Call-ID: ready-%d@%s\r\nCSeq: %d OPTIONS\r\nContent-Length: 0\r\n\r\n",
-			k.Addr(), local, i, k.Addr(), i, local, i+1)
+			k.Addr(), local, i, k.IP, k.Addr(), i, local, i+1)
 		conn.WriteTo([]byte(msg), dst)
 		conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
 		n, _, err := conn.ReadFrom(buf)

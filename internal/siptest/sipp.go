@@ -36,6 +36,11 @@ type SippOptions struct {
 	Args []string
 	// Timeout bounds the run; sipp fails when it is reached (default 20s).
 	Timeout time.Duration
+	// NetNS runs sipp in this network namespace (ip netns exec).
+	NetNS string
+	// LocalIP is the address sipp binds and puts in its messages
+	// (default 127.0.0.1).
+	LocalIP string
 }
 
 // Sipp is a sipp process started by StartSipp.
@@ -71,8 +76,13 @@ func StartSipp(t testing.TB, bin Binaries, o SippOptions) *Sipp {
 	if o.Transport == "tcp" {
 		mode = "t1"
 	}
+	if o.LocalIP == "" {
+		o.LocalIP = "127.0.0.1"
+	}
 	s := &Sipp{Port: o.Port, name: filepath.Base(scen), out: &syncBuffer{}, dir: t.TempDir(), done: make(chan struct{})}
-	args := []string{"-sf", scen, "-i", "127.0.0.1", "-p", strconv.Itoa(o.Port), "-t", mode,
+	// FreePort checks the host, not o.NetNS, but there every port is
+	// free; it still keeps the control port (-cp) apart from Port.
+	args := []string{"-sf", scen, "-i", o.LocalIP, "-p", strconv.Itoa(o.Port), "-t", mode,
 		"-m", strconv.Itoa(o.Calls), "-cp", strconv.Itoa(FreePort(t)),
 		"-timeout", fmt.Sprintf("%dms", o.Timeout.Milliseconds()), "-timeout_error",
 		"-nostdin", "-trace_err", "-error_file", filepath.Join(s.dir, "errors.log"),
@@ -92,7 +102,7 @@ func StartSipp(t testing.TB, bin Binaries, o SippOptions) *Sipp {
 	if o.Remote != "" {
 		args = append(args, o.Remote)
 	}
-	s.cmd = exec.Command(bin.Sipp, args...)
+	s.cmd = Command(o.NetNS, bin.Sipp, args...)
 	s.cmd.Dir = s.dir
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -130,6 +140,13 @@ func (s *Sipp) Report() string {
 	errs, _ := os.ReadFile(filepath.Join(s.dir, "errors.log"))
 	msgs, _ := os.ReadFile(filepath.Join(s.dir, "messages.log"))
 	return fmt.Sprintf("errors:\n%s\nmessages:\n%s\nstdout:\n%s", head(string(errs), 40), tail(string(msgs), 120), tail(s.out.String(), 20))
+}
+
+// Messages returns sipp's message trace so far (sipp may still buffer
+// the latest messages while it runs).
+func (s *Sipp) Messages() string {
+	b, _ := os.ReadFile(filepath.Join(s.dir, "messages.log"))
+	return string(b)
 }
 
 // RunSipp runs sipp to the end and returns Wait's result.
