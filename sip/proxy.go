@@ -189,15 +189,16 @@ func (p *Proxy) Run(ctx context.Context) error {
 	if err != nil {
 		return fail("cannot resolve upstream "+p.cfg.Upstream, err)
 	}
+	pc, ln, err := listenPhone(ctx, p.cfg.Listen)
+	if err != nil {
+		return fail("cannot listen on "+p.cfg.Listen, err)
+	}
 	st := p.loadState()
 	leg, err := p.bindPBXLeg(ctx, upAddrs, st)
 	if err != nil {
+		pc.Close()
+		ln.Close()
 		return fail("cannot reach the PBX", err)
-	}
-	pc, ln, err := listenPhone(ctx, p.cfg.Listen)
-	if err != nil {
-		leg.udp.Close()
-		return fail("cannot listen on "+p.cfg.Listen, err)
 	}
 	laddr := pc.LocalAddr().(*net.UDPAddr)
 	host := laddr.IP.String()
