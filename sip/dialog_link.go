@@ -198,7 +198,7 @@ func (d *Dialog) udpLink(ctx context.Context, ip net.IP, port int) (*link, error
 		l.markDead()
 	})
 	l.close = func() { l.markDead(); c.Close() }
-	if err := waitServing(ctx, d.ua, local.String()); err != nil {
+	if err := waitServing(ctx, d.ua, TransportUDP, local.String()); err != nil {
 		l.close()
 		return nil, err
 	}
@@ -219,9 +219,11 @@ func (d *Dialog) newClient(local netip.AddrPort) (*sipgo.Client, error) {
 	return c, nil
 }
 
-func waitServing(ctx context.Context, ua *sipgo.UserAgent, addr string) error {
+// waitServing waits until sipgo serves the socket or connection at addr:
+// requests sent before would make it open another.
+func waitServing(ctx context.Context, ua *sipgo.UserAgent, network, addr string) error {
 	for range 200 {
-		if c, err := ua.TransportLayer().GetConnection("udp", addr); err == nil {
+		if c, err := ua.TransportLayer().GetConnection(network, addr); err == nil {
 			c.TryClose() // GetConnection took a reference
 			return nil
 		}
@@ -231,7 +233,7 @@ func waitServing(ctx context.Context, ua *sipgo.UserAgent, addr string) error {
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("serve udp %s: listener not ready", addr)
+	return fmt.Errorf("serve %s %s: not ready", network, addr)
 }
 
 // streamLink connects to the PBX over tcp or tls and hands the connection
@@ -269,6 +271,10 @@ func (d *Dialog) streamLink(ctx context.Context, ip net.IP, port int) (*link, er
 	}
 	d.wg.Go(func() { serve(ln) })
 	l.close = func() { l.markDead(); ln.Close(); l.conn.Close() }
+	if err := waitServing(ctx, d.ua, d.network, local.String()); err != nil {
+		l.close()
+		return nil, err
+	}
 	if l.client, err = d.newClient(local); err != nil {
 		l.close()
 		return nil, err
