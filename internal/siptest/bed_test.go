@@ -163,3 +163,15 @@ func TestBedTLSHandshake(t *testing.T) {
 		})
 	}
 }
+
+// TestBedNATDialogSubscribe checks the NAT-aware dialog PBX sends its
+// NOTIFY to a watcher behind the router, at the public address.
+func TestBedNATDialogSubscribe(t *testing.T) {
+	t.Parallel()
+	bin := RequirePeers(t)
+	b := NewBed(t, bin, BedOptions{Config: "dialog", User: "1001", Password: "pw", NAT: true, TLS: true})
+	if err := b.StartAgent(t, SippOptions{Scenario: "subscribe_dialog.xml", Service: "1001", Remote: b.PBXAddr,
+		Args: []string{"-au", "1001", "-ap", "pw"}, Timeout: 10 * time.Second}).Wait(); err != nil {
+		t.Fatal(err)
+	}
+}

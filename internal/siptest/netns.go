@@ -133,13 +133,23 @@ func NewNetns(t testing.TB, role string) string {
 	t.Helper()
 	sweepOnce.Do(sweepNetns)
 	ns := fmt.Sprintf("chk-%d-%d-%s", os.Getpid(), nextID(), role)
-	mustRun(t, "ip", "netns", "add", ns)
+	// The first `ip netns add` makes /run/netns a shared mount; parallel
+	// tests racing to do so can fail, so they take turns.
+	addMu.Lock()
+	err := run("ip", "netns", "add", ns)
+	addMu.Unlock()
+	if err != nil {
+		t.Fatalf("add netns: %v", err)
+	}
 	t.Cleanup(func() { deleteNetns(t, ns) })
 	mustRun(t, "ip", "-n", ns, "link", "set", "lo", "up")
 	return ns
 }
 
-var sweepOnce sync.Once
+var (
+	sweepOnce sync.Once
+	addMu     sync.Mutex
+)
 
 // sweepNetns deletes the namespaces of test binaries that died before
 // their cleanup ran (killed by go test's -timeout, say): named by

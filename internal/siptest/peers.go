@@ -1,8 +1,17 @@
 //go:build unix
 
 // Package siptest runs real SIP peers for end-to-end tests: Kamailio as
-// the PBX and sipp as softphones and remote parties, all on 127.0.0.1 and
-// on free ports, started and stopped with the test.
+// the PBX and sipp as softphones and remote parties, by default all on
+// 127.0.0.1 and on free ports, started and stopped with the test.
+//
+// On Linux, NewBed puts the PBX on another "host" instead: a network
+// namespace with its own address in 10.231.0.0/16, reached from the host
+// by a veth, or (BedOptions.NAT) from an agent namespace only through a
+// router namespace that masquerades and forgets idle UDP mappings after
+// 30 s, as home routers do; BedOptions.TLS adds a TLS listener with a CA
+// made by the test. Remote parties run in the PBX namespace; Callhook,
+// softphones and hook receivers run on the agent side (Command, InNS).
+// Namespaces need root, ip and nft (RequireNetns).
 //
 // Tests skip when the binaries are missing, unless CALLHOOK_REQUIRE_PEERS=1
 // (set in CI), where a missing peer fails the test instead.
