@@ -27,32 +27,61 @@ const (
 
 // dialogE2E is a running dialog source subscribed to the agent at pbx.
 type dialogE2E struct {
-	t   *testing.T
-	bin siptest.Binaries
-	pbx *siptest.Kamailio
-	src *Dialog
-	rec *recorder
+	t    *testing.T
+	bin  siptest.Binaries
+	pbx  *siptest.Kamailio
+	src  *Dialog
+	rec  *recorder
+	call func(caller, callee, uac, uas string)
 
+	started    time.Time
 	mu         sync.Mutex
 	statuses   []Status
 	subscribes int // how often the status turned subscribed
 }
 
-func startDialogE2E(t *testing.T, password string, expires time.Duration) *dialogE2E {
+// transports are those the loopback tests run over; TLS joins them where
+// the test can make Kamailio a certificate (dialog_e2e_linux_test.go).
+var transports = []string{TransportUDP, TransportTCP}
+
+// forTransports runs test once per transport.
+func forTransports(t *testing.T, test func(t *testing.T, transport string)) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) { test(t, tr) })
+	}
+}
+
+func startDialogE2E(t *testing.T, transport, password string, expires time.Duration) *dialogE2E {
 	t.Helper()
 	bin := siptest.RequirePeers(t)
 	e := &dialogE2E{t: t, bin: bin, rec: &recorder{}}
-	e.pbx = siptest.StartDialogPBX(t, bin, agent, agentSecret)
+	cfg := DialogConfig{
+		Transport: transport, Domain: "127.0.0.1", Username: agent, Password: password,
+		Watch: []string{agent}, Expires: expires,
+	}
+	if transport == TransportTLS {
+		var tlsAddr string
+		e.pbx, tlsAddr, cfg.CAFile = startTLSDialogPBX(t, bin)
+		cfg.Server = tlsAddr
+	} else {
+		e.pbx = siptest.StartDialogPBX(t, bin, agent, agentSecret)
+		cfg.Server = e.pbx.Addr()
+	}
+	e.call = e.loopbackCall
+	e.start(cfg)
+	return e
+}
+
+// start runs the dialog source with cfg until the test ends.
+func (e *dialogE2E) start(cfg DialogConfig) {
+	t := e.t
 	tr := NewTracker("agent", nil, e.rec.handle)
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	src, err := NewDialog(DialogConfig{
-		Server: e.pbx.Addr(), Domain: "127.0.0.1", Username: agent, Password: password,
-		Watch: []string{agent}, Expires: expires,
-	}, tr, WithDialogLogger(logger), WithDialogRetry(200*time.Millisecond, 2*time.Second), WithDialogStatus(e.onStatus))
+	src, err := NewDialog(cfg, tr, WithDialogLogger(logger), WithDialogRetry(200*time.Millisecond, 2*time.Second), WithDialogStatus(e.onStatus))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.src = src
+	e.src, e.started = src, time.Now()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- src.Run(ctx) }()
@@ -62,7 +91,6 @@ func startDialogE2E(t *testing.T, password string, expires time.Duration) *dialo
 			t.Errorf("dialog source run: %v", err)
 		}
 	})
-	return e
 }
 
 func (e *dialogE2E) onStatus(s Status) {
@@ -92,9 +120,10 @@ func (e *dialogE2E) waitSubscribed(n int, limit time.Duration) {
 	}
 }
 
-// call runs one call through the PBX: the callee's sipp answers on its
-// own port (the request URI names it), the caller's sends via the PBX.
-func (e *dialogE2E) call(caller, callee, uac, uas string) {
+// loopbackCall runs one call through the PBX: the callee's sipp answers
+// on its own port (the request URI names it), the caller's sends via the
+// PBX.
+func (e *dialogE2E) loopbackCall(caller, callee, uac, uas string) {
 	e.t.Helper()
 	callee0 := siptest.StartSipp(e.t, e.bin, siptest.SippOptions{Scenario: uas, Args: []string{"-d", "300"}})
 	err := siptest.RunSipp(e.t, e.bin, siptest.SippOptions{
@@ -122,7 +151,14 @@ func (e *dialogE2E) expect(want string) []call.Event {
 }
 
 func TestDialogE2EIncomingAnswered(t *testing.T) {
-	e := startDialogE2E(t, agentSecret, time.Minute)
+	forTransports(t, func(t *testing.T, transport string) {
+		e := startDialogE2E(t, transport, agentSecret, time.Minute)
+		e.incomingAnswered()
+	})
+}
+
+func (e *dialogE2E) incomingAnswered() {
+	t := e.t
 	e.waitSubscribed(1, 10*time.Second)
 	e.call("1001", agent, "dialog_uac.xml", "dialog_uas.xml")
 	evs := e.expect("incoming.ring 1001>1002\nincoming.answer 1001>1002\nincoming.hangup 1001>1002 answered\n")
@@ -135,14 +171,24 @@ func TestDialogE2EIncomingAnswered(t *testing.T) {
 }
 
 func TestDialogE2EOutgoingAnswered(t *testing.T) {
-	e := startDialogE2E(t, agentSecret, time.Minute)
+	forTransports(t, func(t *testing.T, transport string) {
+		startDialogE2E(t, transport, agentSecret, time.Minute).outgoingAnswered()
+	})
+}
+
+func (e *dialogE2E) outgoingAnswered() {
 	e.waitSubscribed(1, 10*time.Second)
 	e.call(agent, "1003", "dialog_uac.xml", "dialog_uas.xml")
 	e.expect("outgoing.start 1002>1003\noutgoing.answer 1002>1003\noutgoing.hangup 1002>1003 answered\n")
 }
 
 func TestDialogE2EIncomingMissed(t *testing.T) {
-	e := startDialogE2E(t, agentSecret, time.Minute)
+	forTransports(t, func(t *testing.T, transport string) {
+		startDialogE2E(t, transport, agentSecret, time.Minute).incomingMissed()
+	})
+}
+
+func (e *dialogE2E) incomingMissed() {
 	e.waitSubscribed(1, 10*time.Second)
 	e.call("1001", agent, "dialog_uac_cancel.xml", "dialog_uas_cancel.xml")
 	e.expect("incoming.ring 1001>1002\nincoming.hangup 1001>1002 missed\nincoming.missed 1001>1002 missed\n")
@@ -153,17 +199,19 @@ func TestDialogE2EIncomingMissed(t *testing.T) {
 // refresh fails, the source subscribes anew, and a call after that still
 // produces its events.
 func TestDialogE2EPBXRestart(t *testing.T) {
-	e := startDialogE2E(t, agentSecret, 10*time.Second)
-	e.waitSubscribed(1, 10*time.Second)
-	e.pbx.Kill()
-	e.pbx.Restart()
-	e.waitSubscribed(2, 20*time.Second)
-	e.call("1001", agent, "dialog_uac.xml", "dialog_uas.xml")
-	e.expect("incoming.ring 1001>1002\nincoming.answer 1001>1002\nincoming.hangup 1001>1002 answered\n")
+	forTransports(t, func(t *testing.T, transport string) {
+		e := startDialogE2E(t, transport, agentSecret, 10*time.Second)
+		e.waitSubscribed(1, 10*time.Second)
+		e.pbx.Kill()
+		e.pbx.Restart()
+		e.waitSubscribed(2, 20*time.Second)
+		e.call("1001", agent, "dialog_uac.xml", "dialog_uas.xml")
+		e.expect("incoming.ring 1001>1002\nincoming.answer 1001>1002\nincoming.hangup 1001>1002 answered\n")
+	})
 }
 
 func TestDialogE2EWrongPassword(t *testing.T) {
-	e := startDialogE2E(t, "wrong", time.Minute)
+	e := startDialogE2E(t, TransportUDP, "wrong", time.Minute)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		s := e.src.Status()
