@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sync"
 	"time"
@@ -150,7 +151,7 @@ func statusLog(s sip.Status) (slog.Level, []any) {
 
 func (e *engine) startSource(ctx context.Context) error {
 	cfg := e.config()
-	src, err := newSource(cfg, e.tracker, e.secrets, e.log, e.reportStatus)
+	src, err := newSource(cfg, e.paths.data, e.tracker, e.secrets, e.log, e.reportStatus)
 	if err != nil {
 		e.reportStatus(sip.Status{State: sip.StateError, Err: err.Error(), Since: time.Now()})
 		return err
@@ -200,13 +201,14 @@ func (e *engine) close(ctx context.Context) error {
 }
 
 // newSource builds the source cfg asks for; nil for mode none.
-func newSource(cfg *hooks.Config, tr *sip.Tracker, secrets hooks.Secrets, log *slog.Logger, onStatus func(sip.Status)) (sip.Source, error) {
+func newSource(cfg *hooks.Config, data string, tr *sip.Tracker, secrets hooks.Secrets, log *slog.Logger, onStatus func(sip.Status)) (sip.Source, error) {
 	switch cfg.Source.Mode {
 	case hooks.SourceProxy:
 		pc := cfg.Source.Proxy
 		return sip.NewProxy(sip.ProxyConfig{Listen: pc.Listen, Upstream: pc.Upstream, Transport: pc.Transport,
 			CAFile: pc.CAFile, LocalAddress: pc.LocalAddress}, tr,
-			sip.WithProxyLogger(log.With("source", "proxy")), sip.WithProxyStatus(onStatus))
+			sip.WithProxyLogger(log.With("source", "proxy")), sip.WithProxyStatus(onStatus),
+			sip.WithProxyState(filepath.Join(data, "proxy-state.json")))
 	case hooks.SourceDialog:
 		dc := cfg.Source.Dialog
 		var password string
