@@ -105,6 +105,7 @@ type Proxy struct {
 	wake      chan struct{}
 	badLogged atomic.Int64
 	dirty     atomic.Bool // state to save
+	kaEvery   time.Duration
 
 	// Set by Run before any message is handled.
 	phoneUDP net.PacketConn
@@ -131,7 +132,8 @@ func NewProxy(cfg ProxyConfig, tr *Tracker, opts ...ProxyOption) (*Proxy, error)
 	if cfg.RingTimeout <= 0 {
 		cfg.RingTimeout = defaultRingTimeout
 	}
-	p := &Proxy{cfg: cfg, tr: tr, log: slog.New(slog.DiscardHandler), parser: sipmsg.NewParser(), wake: make(chan struct{}, 1)}
+	p := &Proxy{cfg: cfg, tr: tr, log: slog.New(slog.DiscardHandler), parser: sipmsg.NewParser(), wake: make(chan struct{}, 1),
+		kaEvery: keepaliveEvery}
 	t, err := normTransport(cfg.Transport)
 	if err != nil {
 		return nil, fmt.Errorf("new proxy: %w (got %q)", ErrBadTransport, cfg.Transport)
@@ -329,7 +331,7 @@ func (p *Proxy) wakeKeepalive() {
 // registered or a call is up, and at once when woken (start, lost
 // connection).
 func (p *Proxy) keepalives(ctx context.Context) {
-	t := time.NewTicker(keepaliveEvery)
+	t := time.NewTicker(p.kaEvery)
 	defer t.Stop()
 	for {
 		woken := false
@@ -347,8 +349,8 @@ func (p *Proxy) keepalives(ctx context.Context) {
 		p.mu.Lock()
 		p.keepalive, p.kaAt = out, time.Now()
 		p.pbxErr = ""
-		if strings.HasPrefix(out, "no connection: ") {
-			p.pbxErr = strings.TrimPrefix(out, "no connection: ")
+		if strings.HasPrefix(out, kaNoConn) {
+			p.pbxErr = strings.TrimPrefix(out, kaNoConn)
 		}
 		p.mu.Unlock()
 		p.updateStatus()

@@ -3,7 +3,6 @@ package sip
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -30,8 +29,13 @@ const (
 
 // keepaliveEvery is how often the PBX leg pings while a softphone is
 // registered or a call is up: below the 30 s UDP timeout common in NAT
-// routers. A variable so tests can shorten it.
-var keepaliveEvery = 25 * time.Second
+// routers.
+const keepaliveEvery = 25 * time.Second
+
+// withKeepaliveEvery shortens the keepalive interval (tests).
+func withKeepaliveEvery(d time.Duration) ProxyOption {
+	return func(p *Proxy) { p.kaEvery = d }
+}
 
 type pbxLeg struct {
 	p         *Proxy
@@ -306,37 +310,48 @@ func atoi(s string) int {
 }
 
 // keepalive pings the PBX over the configured transport: an OPTIONS over
-// UDP (it also tells our public address), CRLFCRLF over TCP and TLS,
-// reconnecting a lost connection. It returns the outcome for the status.
+// UDP (it also tells our public address), CRLFCRLF over TCP and TLS
+// (RFC 5626 §4.4.1: the PBX answers CRLF), reconnecting a lost
+// connection. It returns the outcome for the status: "answered" when the
+// PBX answered.
 func (l *pbxLeg) keepalive() string {
 	if l.transport == TransportUDP {
 		rtt, err := l.probe(TransportUDP, 5*time.Second)
 		if err != nil {
 			return "no answer: " + err.Error()
 		}
-		return fmt.Sprintf("answered in %d ms", rtt.Milliseconds())
+		l.p.log.Debug("sip proxy: keepalive answered", "rtt", rtt)
+		return kaAnswered
 	}
 	c := l.current(l.transport)
 	if c == nil {
 		var err error
 		if c, err = l.conn(l.transport); err != nil {
-			return "no connection: " + err.Error()
+			return kaNoConn + err.Error()
 		}
 		l.p.readvertise()
-		return "reconnected"
+		return kaAnswered
 	}
-	answered := c.pong.Swap(false)
+	c.pong.Store(false)
 	if err := c.write([]byte("\r\n\r\n")); err != nil {
 		c.Close()
 		return "connection lost: " + err.Error()
 	}
-	if answered {
-		return "answered"
+	for range 40 {
+		if c.pong.Load() {
+			return kaAnswered
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	return "sent"
+	return "no answer to the CRLF ping within 2 s"
 }
 
-var errNoPBX = errors.New("no PBX leg")
+// Keepalive outcomes the status shows.
+const (
+	kaAnswered = "answered"
+	kaNoConn   = "no connection: "
+)
+
 
 // readvertise re-registers every softphone whose binding the PBX holds at
 // an address other than the one we advertise now (NAT mapping changed,

@@ -66,6 +66,22 @@ func (u *udpPeer) recv(timeout time.Duration) sipmsg.Message {
 	}
 }
 
+// recvAll returns the next message, the proxy's probes included.
+func (u *udpPeer) recvAll(timeout time.Duration) sipmsg.Message {
+	u.t.Helper()
+	buf := make([]byte, 65535)
+	u.conn.SetReadDeadline(time.Now().Add(timeout))
+	n, _, err := u.conn.ReadFromUDP(buf)
+	if err != nil {
+		return nil
+	}
+	m, err := sipmsg.ParseMessage(buf[:n])
+	if err != nil {
+		u.t.Fatalf("proxy sent unparsable message: %v\n%s", err, buf[:n])
+	}
+	return m
+}
+
 func (u *udpPeer) request(method sipmsg.RequestMethod) *sipmsg.Request {
 	u.t.Helper()
 	m := u.recv(2 * time.Second)
@@ -111,8 +127,18 @@ func answer(req *sipmsg.Request, status string, extra ...string) string {
 
 func startUnitProxy(t *testing.T, upstream string, queues ...QueueRule) (*Proxy, *recorder) {
 	t.Helper()
+	return startUnitProxyWith(t, ProxyConfig{Upstream: upstream}, queues)
+}
+
+// startUnitProxyWith runs a proxy on an ephemeral loopback port with cfg
+// until the test ends.
+func startUnitProxyWith(t *testing.T, cfg ProxyConfig, queues []QueueRule, opts ...ProxyOption) (*Proxy, *recorder) {
+	t.Helper()
 	rec := &recorder{}
-	p, err := NewProxy(ProxyConfig{Listen: "127.0.0.1:0", Upstream: upstream}, NewTracker("agent", queues, rec.handle))
+	if cfg.Listen == "" {
+		cfg.Listen = "127.0.0.1:0"
+	}
+	p, err := NewProxy(cfg, NewTracker("agent", queues, rec.handle), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
