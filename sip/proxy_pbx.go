@@ -21,7 +21,7 @@ import (
 // PBX's requests come back over it through any NAT.
 
 const (
-	probeBranch = branchPrefix + "ka" // our OPTIONS probes and keepalives
+	probeBranch  = branchPrefix + "ka" // our OPTIONS probes and keepalives
 	replayBranch = branchPrefix + "rr" // our re-REGISTERs
 	probeTimeout = 2 * time.Second
 	dialTimeout  = 5 * time.Second
@@ -351,7 +351,6 @@ const (
 	kaAnswered = "answered"
 	kaNoConn   = "no connection: "
 )
-
 
 // readvertise re-registers every softphone whose binding the PBX holds at
 // an address other than the one we advertise now (NAT mapping changed,
