@@ -256,7 +256,7 @@ func (d *Dialog) streamLink(ctx context.Context, ip net.IP, port int) (*link, er
 		cancel()
 		if err != nil {
 			raw.Close()
-			return nil, tlsError(d.host, "source.dialog", err)
+			return nil, tlsError(d.host, "source.dialog", "server", err)
 		}
 		c = tc
 	}

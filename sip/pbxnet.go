@@ -105,8 +105,10 @@ func tlsConfig(serverName, caFile string) (*tls.Config, error) {
 	return conf, nil
 }
 
-// tlsError says what a failed TLS handshake with host means for the user.
-func tlsError(host, key string, err error) error {
+// tlsError says what a failed TLS handshake with host means for the user;
+// key is the source's config key ("source.proxy"), field the one naming
+// the PBX ("upstream").
+func tlsError(host, key, field string, err error) error {
 	var (
 		unknown  x509.UnknownAuthorityError
 		hostname x509.HostnameError
@@ -114,7 +116,7 @@ func tlsError(host, key string, err error) error {
 	)
 	switch {
 	case errors.As(err, &hostname):
-		return fmt.Errorf("TLS to %s: the PBX certificate is not for this name (%v): use the name it is issued for in %s", host, hostname.Error(), key)
+		return fmt.Errorf("TLS to %s: the PBX certificate is not for this name (%v): use the name it is issued for in %s.%s", host, hostname.Error(), key, field)
 	case errors.As(err, &unknown):
 		return fmt.Errorf("TLS to %s: the PBX certificate is not signed by a trusted CA: set %s.ca_file to the PBX's CA certificate", host, key)
 	case errors.As(err, &invalid):

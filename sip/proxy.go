@@ -329,10 +329,13 @@ func (p *Proxy) wakeKeepalive() {
 
 // keepalives pings the PBX every keepaliveEvery while a softphone is
 // registered or a call is up, and at once when woken (start, lost
-// connection).
+// connection). While the PBX does not answer it pings every few seconds;
+// when the PBX answers again it may have restarted and forgotten the
+// registrations, so they are sent again.
 func (p *Proxy) keepalives(ctx context.Context) {
-	t := time.NewTicker(p.kaEvery)
+	t := time.NewTimer(p.kaEvery)
 	defer t.Stop()
+	down := false
 	for {
 		woken := false
 		select {
@@ -341,11 +344,31 @@ func (p *Proxy) keepalives(ctx context.Context) {
 		case <-t.C:
 		case <-p.wake:
 			woken = true
+			if !t.Stop() {
+				select {
+				case <-t.C:
+				default:
+				}
+			}
 		}
-		if !woken && p.regs.count(time.Now()) == 0 && !p.calls.active() {
+		next := p.kaEvery
+		if !woken && !down && p.regs.count(time.Now()) == 0 && !p.calls.active() {
+			t.Reset(next)
 			continue
 		}
 		out := p.pbx.keepalive()
+		switch {
+		case out != kaAnswered:
+			down = true
+			next = min(next, downProbeEvery)
+		case down:
+			down = false
+			p.log.Info("sip proxy: the PBX answers again; registering the softphones anew")
+			p.readvertise(true)
+		default:
+			// A connection re-opened by a send changed our address.
+			p.readvertise(false)
+		}
 		p.mu.Lock()
 		p.keepalive, p.kaAt = out, time.Now()
 		p.pbxErr = ""
@@ -354,8 +377,12 @@ func (p *Proxy) keepalives(ctx context.Context) {
 		}
 		p.mu.Unlock()
 		p.updateStatus()
+		t.Reset(next)
 	}
 }
+
+// downProbeEvery is how often a PBX that stopped answering is probed.
+const downProbeEvery = 5 * time.Second
 
 func (p *Proxy) updateStatus() {
 	addr := p.Addr()

@@ -150,7 +150,7 @@ func (l *pbxLeg) dial(t string) (*streamConn, error) {
 	tc := tls.Client(raw, l.tlsConf)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		raw.Close()
-		return nil, tlsError(l.host, "source.proxy", err)
+		return nil, tlsError(l.host, "source.proxy", "upstream", err)
 	}
 	return newStreamConn(tc, t), nil
 }
@@ -300,7 +300,7 @@ func (l *pbxLeg) learn(t string, via *sipmsg.ViaHeader) {
 	if t == l.transport {
 		l.p.log.Info("sip proxy: the PBX sees us at", "addr", addr, "transport", t, "before", old)
 		l.p.updateStatus()
-		l.p.readvertise()
+		l.p.readvertise(false)
 	}
 }
 
@@ -316,7 +316,7 @@ func atoi(s string) int {
 // PBX answered.
 func (l *pbxLeg) keepalive() string {
 	if l.transport == TransportUDP {
-		rtt, err := l.probe(TransportUDP, 5*time.Second)
+		rtt, err := l.probe(TransportUDP, 3*time.Second)
 		if err != nil {
 			return "no answer: " + err.Error()
 		}
@@ -329,7 +329,7 @@ func (l *pbxLeg) keepalive() string {
 		if c, err = l.conn(l.transport); err != nil {
 			return kaNoConn + err.Error()
 		}
-		l.p.readvertise()
+		l.p.readvertise(false)
 		return kaAnswered
 	}
 	c.pong.Store(false)
@@ -354,17 +354,18 @@ const (
 
 // readvertise re-registers every softphone whose binding the PBX holds at
 // an address other than the one we advertise now (NAT mapping changed,
-// connection re-opened), so incoming calls find it at once. The re-
+// connection re-opened), or every one with force (the PBX may have
+// restarted), so incoming calls find it at once. The re-
 // REGISTER carries the softphone's last credentials; a PBX that wants
 // fresh ones gets them with the softphone's next REGISTER.
-func (p *Proxy) readvertise() {
+func (p *Proxy) readvertise(force bool) {
 	t := p.upTrans
 	if t != TransportUDP && p.pbx.current(t) == nil {
 		return
 	}
 	host, port := p.pbx.advertised(t)
 	addr := net.JoinHostPort(host, strconv.Itoa(port))
-	for _, req := range p.regs.stale(addr, time.Now()) {
+	for _, req := range p.regs.stale(addr, force, time.Now()) {
 		for _, h := range req.GetHeaders("Contact") {
 			c, ok := h.(*sipmsg.ContactHeader)
 			if !ok {

@@ -21,6 +21,13 @@ import (
 // A binding counts once the registrar's 2xx lists it, and lapses with the
 // expiry the registrar granted.
 
+// phoneExpiresCap is the longest registration a softphone is granted,
+// whatever the PBX granted: the softphone then sends its REGISTER at
+// least this often, which restores its binding within that time when
+// the PBX lost it (a restart) and asks for fresh credentials that only
+// the softphone has. The PBX keeps the lifetime it granted.
+const phoneExpiresCap = 120
+
 // pendingTTL is how long an unconfirmed binding is kept: the REGISTER may
 // be challenged and re-sent, or the softphone may give up.
 const pendingTTL = 2 * time.Minute
@@ -91,6 +98,9 @@ func (r *registry) confirm(res *sipmsg.Response) {
 	if h := res.GetHeader("Expires"); h != nil {
 		if n, err := strconv.Atoi(strings.TrimSpace(h.Value())); err == nil {
 			defExp = n
+			if n > phoneExpiresCap {
+				res.ReplaceHeader(sipmsg.NewHeader("Expires", strconv.Itoa(phoneExpiresCap)))
+			}
 		}
 	}
 	r.mu.Lock()
@@ -119,6 +129,10 @@ func (r *registry) confirm(res *sipmsg.Response) {
 			exp = 3600
 		}
 		c.Address = *b.contact.Clone()
+		if exp > phoneExpiresCap {
+			c.Params.Remove("expires")
+			c.Params.Add("expires", strconv.Itoa(phoneExpiresCap))
+		}
 		if exp == 0 {
 			delete(r.byToken, tok)
 			continue
@@ -265,9 +279,9 @@ func (r *registry) bumpOf(callID string) uint32 {
 }
 
 // stale returns the registrations with an active binding whose contact
-// address is not addr, as REGISTERs to re-send, with CSeq and bump moved
-// on. It leaves Via and Contact to the caller.
-func (r *registry) stale(addr string, now time.Time) []*sipmsg.Request {
+// address is not addr (all of them with force), as REGISTERs to re-send,
+// with CSeq and bump moved on. It leaves Via and Contact to the caller.
+func (r *registry) stale(addr string, force bool, now time.Time) []*sipmsg.Request {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	active := map[string]bool{}
@@ -284,7 +298,7 @@ func (r *registry) stale(addr string, now time.Time) []*sipmsg.Request {
 			}
 			continue
 		}
-		if s.Addr == addr {
+		if s.Addr == addr && !force {
 			continue
 		}
 		m, err := sipmsg.ParseMessage([]byte(s.Raw))

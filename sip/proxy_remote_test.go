@@ -27,14 +27,16 @@ type remoteE2E struct {
 	state string
 	stop  func() // stops the running proxy
 	seen  int    // events already checked
+	opts  []ProxyOption
 }
 
-func startRemoteE2E(t *testing.T, transport string, o siptest.BedOptions) *remoteE2E {
+func startRemoteE2E(t *testing.T, transport string, o siptest.BedOptions, opts ...ProxyOption) *remoteE2E {
 	t.Helper()
 	bin := siptest.RequirePeers(t)
 	o.TLS = o.TLS || transport == TransportTLS
 	bed := siptest.NewBed(t, bin, o)
 	e := &remoteE2E{t: t, bin: bin, bed: bed, rec: &recorder{}, state: t.TempDir() + "/proxy-state.json"}
+	e.opts = opts
 	e.proxy = e.startProxy(transport, siptest.Addr(siptest.FreePort(t)))
 	return e
 }
@@ -50,7 +52,7 @@ func (e *remoteE2E) startProxy(transport, listen string) *Proxy {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	p, err := NewProxy(ProxyConfig{Listen: listen, Upstream: upstream, Transport: transport, CAFile: e.bed.CAFile},
-		NewTracker("agent", nil, e.rec.handle), WithProxyLogger(logger), WithProxyState(e.state))
+		NewTracker("agent", nil, e.rec.handle), append([]ProxyOption{WithProxyLogger(logger), WithProxyState(e.state)}, e.opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,4 +233,67 @@ func TestProxyRemoteRestart(t *testing.T) {
 
 	e.incoming(port, "uac.xml", "uas.xml")
 	checkEvents(t, e.next(3), "3001", "1001", "", answeredIn...)
+}
+
+// A TLS PBX whose certificate names another host: the status says so,
+// naming the host and the reason; no call passes and no event fires.
+func TestProxyRemoteTLSWrongCertificate(t *testing.T) {
+	t.Parallel()
+	e := startRemoteE2E(t, TransportTLS, siptest.BedOptions{CertName: "wrong.example"})
+	deadline := time.Now().Add(10 * time.Second)
+	for e.proxy.Status().State != StateError && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	st := e.proxy.Status()
+	if st.State != StateError || !strings.Contains(st.Err, e.bed.PBXIP) || !strings.Contains(st.Err, "not for this name") {
+		t.Errorf("status %+v, want an error naming %s and the certificate's wrong name", st, e.bed.PBXIP)
+	}
+	err := siptest.RunSipp(t, e.bin, siptest.SippOptions{
+		Scenario: "register.xml", Remote: e.proxy.Addr(), Service: "1001", Args: []string{"-au", "1001", "-ap", "secret"},
+		Timeout: 3 * time.Second,
+	})
+	if err == nil {
+		t.Error("REGISTER through a proxy whose PBX certificate is wrong succeeded")
+	}
+	if got := e.rec.snapshot(); len(got) != 0 {
+		t.Errorf("events %v, want none", got)
+	}
+}
+
+// The PBX restarts and forgets every registration: once it answers the
+// proxy's keepalives again (over TLS: once the proxy reconnects), the
+// proxy registers the softphone anew, and an incoming call reaches it
+// without the softphone doing anything. (Users 2xxx register without a
+// challenge at the test PBX; where the PBX challenges, the softphone's
+// next REGISTER does it, at most phoneExpiresCap later.)
+func TestProxyRemotePBXRestart(t *testing.T) {
+	for _, transport := range []string{TransportUDP, TransportTLS} {
+		t.Run(transport, func(t *testing.T) {
+			t.Parallel()
+			e := startRemoteE2E(t, transport, siptest.BedOptions{}, withKeepaliveEvery(500*time.Millisecond))
+			port := e.registerPhone("2005", 0)
+			e.bed.PBX.Kill()
+			time.Sleep(2 * time.Second) // a few keepalives go unanswered
+			e.bed.PBX.Restart()
+			start := time.Now()
+			var err error
+			for range 20 {
+				phone := siptest.StartSipp(t, e.bin, siptest.SippOptions{Scenario: "uas.xml", Port: port, Timeout: 3 * time.Second})
+				remote := e.bed.StartRemote(t, siptest.SippOptions{
+					Scenario: "uac.xml", Remote: e.bed.PBXAddr, Service: "2005", Timeout: 3 * time.Second,
+					Keys: map[string]string{"caller": "3001", "caller_name": "Remote Party"},
+				})
+				if err = remote.Wait(); err == nil {
+					err = phone.Wait()
+					break
+				}
+				phone.Wait()
+				time.Sleep(500 * time.Millisecond)
+			}
+			if err != nil {
+				t.Fatalf("no call reached the softphone after the PBX restarted: %v", err)
+			}
+			t.Logf("PBX restart to a call reaching the softphone: %s", time.Since(start).Round(100*time.Millisecond))
+		})
+	}
 }
