@@ -302,3 +302,73 @@ func TestProxyLearnsPublicAddressAndReRegisters(t *testing.T) {
 		t.Errorf("200 at the softphone %v, want its own CSeq 2", ok)
 	}
 }
+
+// runProxy runs a proxy with cfg until stop is called (or the test ends).
+func runProxy(t *testing.T, cfg ProxyConfig, rec *recorder, opts ...ProxyOption) (p *Proxy, stop func()) {
+	t.Helper()
+	p, err := NewProxy(cfg, NewTracker("agent", nil, rec.handle), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	for p.Addr() == "" || p.Status().State == StateStarting {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return p, stop
+}
+
+// After a restart of Callhook the PBX's BYE for a call that was up, sent
+// to the softphone's GRUU (which names no reachable port), still reaches
+// the softphone over the flow the call came in on, and the hangup fires.
+func TestProxyRestartKeepsCallFlows(t *testing.T) {
+	up, phone := newUDPPeer(t), newUDPPeer(t)
+	rec := &recorder{}
+	cfg := ProxyConfig{Listen: "127.0.0.1:0", Upstream: up.addr()}
+	state := WithProxyState(t.TempDir() + "/proxy-state.json")
+	p, stop := runProxy(t, cfg, rec, state)
+
+	gruu := "sip:1001@127.0.0.1;gr=urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6"
+	phone.send(p.Addr(), fmt.Sprintf("REGISTER sip:%s SIP/2.0\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-g1\nMax-Forwards: 70\n"+
+		"From: <sip:1001@pbx.test>;tag=r1\nTo: <sip:1001@pbx.test>\nCall-ID: gruu1\nCSeq: 1 REGISTER\n"+
+		"Contact: <sip:1001@%s>\nContent-Length: 0\n\n", p.Addr(), phone.addr(), phone.addr()))
+	r := up.request(sipmsg.REGISTER)
+	contact := r.Contact().Address.String()
+	up.send(p.PBXLegAddr(), answer(r, "200 OK", "Contact: <"+contact+">;expires=600"))
+	phone.response(200)
+
+	up.send(p.PBXLegAddr(), fmt.Sprintf("INVITE %s SIP/2.0\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-gi\nMax-Forwards: 70\n"+
+		"Record-Route: <sip:%s;lr>\nFrom: <sip:3001@pbx.test>;tag=x\nTo: <sip:1001@pbx.test>\nCall-ID: gcall\nCSeq: 1 INVITE\n"+
+		"Contact: <sip:3001@%s>\nContent-Length: 0\n\n", contact, up.addr(), up.addr(), up.addr()))
+	inv := phone.request(sipmsg.INVITE)
+	phone.send(p.Addr(), answer(inv, "200 OK", "Contact: <"+gruu+">"))
+	ok := up.response(200)
+	rec.settle(t, 2)
+
+	listen, pbxLeg := p.Addr(), p.PBXLegAddr()
+	stop()
+	cfg.Listen = listen
+	p, _ = runProxy(t, cfg, rec, state)
+	if p.PBXLegAddr() != pbxLeg {
+		t.Errorf("PBX leg after restart on %s, want the same %s", p.PBXLegAddr(), pbxLeg)
+	}
+	var routes []string
+	for _, h := range ok.GetHeaders("Record-Route") {
+		routes = append([]string{"Route: " + h.Value()}, routes...)
+	}
+	routes = routes[1:] // the PBX's own entry
+	up.send(p.PBXLegAddr(), fmt.Sprintf("BYE %s SIP/2.0\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-gb\nMax-Forwards: 70\n%s\n"+
+		"From: <sip:3001@pbx.test>;tag=x\nTo: %s\nCall-ID: gcall\nCSeq: 2 BYE\nContent-Length: 0\n\n",
+		gruu, up.addr(), strings.Join(routes, "\n"), ok.To().Value()))
+	bye := phone.request(sipmsg.BYE)
+	phone.send(p.Addr(), answer(bye, "200 OK"))
+	up.response(200)
+	got := rec.settle(t, 3)
+	if len(got) != 3 || got[2].Trigger != "incoming.hangup" {
+		t.Errorf("events %v, want ring, answer and, after the restart, hangup", got)
+	}
+}
