@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -61,8 +63,15 @@ type receiver struct {
 
 func newReceiver(t *testing.T) *receiver {
 	t.Helper()
+	return newReceiverOn(t, nil)
+}
+
+// newReceiverOn is newReceiver serving on ln, a listener opened in
+// another network namespace, say; nil picks a free loopback port.
+func newReceiverOn(t *testing.T, ln net.Listener) *receiver {
+	t.Helper()
 	rc := &receiver{arrived: make(chan struct{}, 1024)}
-	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	rc.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		rec := received{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body, At: time.Now()}
 		rc.mu.Lock()
@@ -82,6 +91,11 @@ func newReceiver(t *testing.T) *receiver {
 		io.WriteString(w, `{"ok":true}`)
 		rc.arrived <- struct{}{}
 	}))
+	if ln != nil {
+		rc.Server.Listener.Close()
+		rc.Server.Listener = ln
+	}
+	rc.Server.Start()
 	t.Cleanup(rc.Close)
 	return rc
 }
@@ -114,12 +128,51 @@ func (rc *receiver) waitFor(t *testing.T, n int, within time.Duration) []receive
 	}
 }
 
+// callHooks waits for the len(triggers) hooks of one call after the
+// first before requests, gives a duplicate half a second to show, and
+// checks that each trigger came once, in order, for one call id, with
+// the body fields in want ("outcome" only where a call ends). It returns
+// the decoded bodies.
+func (rc *receiver) callHooks(t *testing.T, before int, triggers []string, want map[string]string) []map[string]any {
+	t.Helper()
+	rc.waitFor(t, before+len(triggers), 15*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	var got []string
+	var evs []map[string]any
+	ids := map[any]bool{}
+	for _, req := range rc.requests()[before:] {
+		ev := decodeJSON(t, req.Body)
+		evs = append(evs, ev)
+		tr := fmt.Sprint(ev["trigger"])
+		got = append(got, tr)
+		ids[ev["call_id"]] = true
+		for k, v := range want {
+			if k == "outcome" && !strings.HasSuffix(tr, ".hangup") && !strings.HasSuffix(tr, ".missed") {
+				continue
+			}
+			if fmt.Sprint(ev[k]) != v {
+				t.Errorf("%s: %s is %v, want %s", ev["trigger"], k, ev[k], v)
+			}
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(triggers, " ") {
+		t.Errorf("receiver got %v, want %v once each, in order", got, triggers)
+	}
+	if len(ids) != 1 {
+		t.Errorf("%d call ids, want 1", len(ids))
+	}
+	return evs
+}
+
 // env is a temp config + data dir for one test.
 type env struct {
 	t      *testing.T
 	config string
 	data   string
 	vars   []string
+	// netns runs callhook in this network namespace (ip netns exec,
+	// which execs callhook: signals reach it).
+	netns string
 }
 
 func newEnv(t *testing.T, cfg string) *env {
@@ -138,6 +191,9 @@ func newEnv(t *testing.T, cfg string) *env {
 func (e *env) command(ctx context.Context, args ...string) *exec.Cmd {
 	full := append([]string{"--config", e.config, "--data", e.data}, args...)
 	cmd := exec.CommandContext(ctx, binPath, full...)
+	if e.netns != "" {
+		cmd = exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", e.netns, binPath}, full...)...)
+	}
 	cmd.Env = append(os.Environ(), e.vars...)
 	return cmd
 }
