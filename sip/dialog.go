@@ -114,7 +114,6 @@ func NewDialog(cfg DialogConfig, tr *Tracker, opts ...DialogOption) (*Dialog, er
 	for _, o := range opts {
 		o(d)
 	}
-	d.log = d.log.With("source", "dialog")
 	if err := d.check(); err != nil {
 		return nil, err
 	}

@@ -92,6 +92,22 @@ func (l *pbxLeg) advertised(t string) (string, int) {
 	return host, n
 }
 
+// natSeen reports whether the PBX sees us at another address than our
+// own for t: a NAT is in the way.
+func (l *pbxLeg) natSeen(t string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	learned := l.learned[t]
+	if learned == "" {
+		return false
+	}
+	own := l.udp.LocalAddr().String()
+	if c := l.conns[t]; t != TransportUDP && c != nil {
+		own = c.LocalAddr().String()
+	}
+	return learned != own
+}
+
 // ours reports whether host:port was ever advertised on this leg.
 func (l *pbxLeg) ours(host string, port int) bool {
 	l.mu.Lock()
