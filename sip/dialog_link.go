@@ -198,25 +198,24 @@ func (d *Dialog) udpLink(ctx context.Context, ip net.IP, port int) (*link, error
 		l.markDead()
 	})
 	l.close = func() { l.markDead(); c.Close() }
-	if err := waitServing(ctx, d.ua, TransportUDP, local.String()); err != nil {
-		l.close()
-		return nil, err
-	}
-	if l.client, err = d.newClient(local); err != nil {
-		l.close()
-		return nil, err
-	}
-	return l, nil
+	return d.ready(ctx, l)
 }
 
-func (d *Dialog) newClient(local netip.AddrPort) (*sipgo.Client, error) {
+// ready waits until sipgo serves l and gives l a client sending from it.
+func (d *Dialog) ready(ctx context.Context, l *link) (*link, error) {
+	if err := waitServing(ctx, d.ua, l.network, l.local.String()); err != nil {
+		l.close()
+		return nil, err
+	}
 	c, err := sipgo.NewClient(d.ua, sipgo.WithClientLogger(d.log),
-		sipgo.WithClientHostname(local.Addr().String()), sipgo.WithClientPort(int(local.Port())),
-		sipgo.WithClientConnectionAddr(local.String()), sipgo.WithClientNAT())
+		sipgo.WithClientHostname(l.local.Addr().String()), sipgo.WithClientPort(int(l.local.Port())),
+		sipgo.WithClientConnectionAddr(l.local.String()), sipgo.WithClientNAT())
 	if err != nil {
+		l.close()
 		return nil, fmt.Errorf("create client: %w", err)
 	}
-	return c, nil
+	l.client = c
+	return l, nil
 }
 
 // waitServing waits until sipgo serves the socket or connection at addr:
@@ -271,15 +270,7 @@ func (d *Dialog) streamLink(ctx context.Context, ip net.IP, port int) (*link, er
 	}
 	d.wg.Go(func() { serve(ln) })
 	l.close = func() { l.markDead(); ln.Close(); l.conn.Close() }
-	if err := waitServing(ctx, d.ua, d.network, local.String()); err != nil {
-		l.close()
-		return nil, err
-	}
-	if l.client, err = d.newClient(local); err != nil {
-		l.close()
-		return nil, err
-	}
-	return l, nil
+	return d.ready(ctx, l)
 }
 
 // watchedConn tells its link when the connection fails and when the PBX

@@ -46,17 +46,9 @@ func (u *udpPeer) send(to, msg string) {
 // own OPTIONS probes and keepalives are skipped.
 func (u *udpPeer) recv(timeout time.Duration) sipmsg.Message {
 	u.t.Helper()
-	buf := make([]byte, 65535)
-	u.conn.SetReadDeadline(time.Now().Add(timeout))
+	deadline := time.Now().Add(timeout)
 	for {
-		n, _, err := u.conn.ReadFromUDP(buf)
-		if err != nil {
-			return nil
-		}
-		m, err := sipmsg.ParseMessage(buf[:n])
-		if err != nil {
-			u.t.Fatalf("proxy sent unparsable message: %v\n%s", err, buf[:n])
-		}
+		m := u.recvAll(time.Until(deadline))
 		if req, ok := m.(*sipmsg.Request); ok && req.Method == sipmsg.OPTIONS {
 			if b, _ := req.Via().Params.Get("branch"); strings.HasPrefix(b, probeBranch) {
 				continue

@@ -109,7 +109,7 @@ type baresip struct {
 	t      *testing.T
 	conn   net.Conn
 	events chan map[string]any
-	out    *lockedBuffer
+	out    *siptest.SyncBuffer
 	mu     sync.Mutex
 	seen   []string // event types so far, for failure messages
 }
@@ -139,7 +139,7 @@ func startBaresip(t *testing.T, bin, ns, outbound string) *baresip {
 	if err := os.WriteFile(filepath.Join(dir, "contacts"), nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	bs := &baresip{t: t, events: make(chan map[string]any, 64), out: &lockedBuffer{}}
+	bs := &baresip{t: t, events: make(chan map[string]any, 64), out: &siptest.SyncBuffer{}}
 	// stdbuf: baresip's stdout is block buffered, and a failing test
 	// wants to show it.
 	cmd := siptest.Command(ns, "stdbuf", "-oL", "-eL", bin, "-v", "-f", dir)
@@ -260,21 +260,3 @@ func (b *baresip) waitEvent(typ string, within time.Duration) map[string]any {
 }
 
 func (b *baresip) output() string { return b.out.String() }
-
-// lockedBuffer is a bytes.Buffer safe for a process's output and the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}

@@ -31,7 +31,7 @@ type Kamailio struct {
 	bin   Binaries
 	dir   string
 	cfg   string // the rendered config file
-	out   *syncBuffer
+	out   *SyncBuffer
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -77,7 +77,7 @@ func StartKamailioWith(t testing.TB, bin Binaries, cfgPath string, o KamailioOpt
 		t.Fatalf("parse kamailio config template: %v", err)
 	}
 	dir := t.TempDir()
-	k := &Kamailio{Port: o.Port, IP: o.IP, NetNS: o.NetNS, t: t, bin: bin, dir: dir, out: &syncBuffer{}}
+	k := &Kamailio{Port: o.Port, IP: o.IP, NetNS: o.NetNS, t: t, bin: bin, dir: dir, out: &SyncBuffer{}}
 	if k.IP == "" {
 		k.IP = "127.0.0.1"
 	}
@@ -216,20 +216,20 @@ func (k *Kamailio) waitReady(limit time.Duration) error {
 	return errors.New("no answer to OPTIONS")
 }
 
-// syncBuffer is a bytes.Buffer safe for a process writing while the test
+// SyncBuffer is a bytes.Buffer safe for a process writing while the test
 // reads.
-type syncBuffer struct {
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *SyncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()

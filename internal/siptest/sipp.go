@@ -49,7 +49,7 @@ type Sipp struct {
 	Port int
 	name string
 	cmd  *exec.Cmd
-	out  *syncBuffer
+	out  *SyncBuffer
 	dir  string
 	done chan struct{}
 	err  error
@@ -79,7 +79,7 @@ func StartSipp(t testing.TB, bin Binaries, o SippOptions) *Sipp {
 	if o.LocalIP == "" {
 		o.LocalIP = "127.0.0.1"
 	}
-	s := &Sipp{Port: o.Port, name: filepath.Base(scen), out: &syncBuffer{}, dir: t.TempDir(), done: make(chan struct{})}
+	s := &Sipp{Port: o.Port, name: filepath.Base(scen), out: &SyncBuffer{}, dir: t.TempDir(), done: make(chan struct{})}
 	// FreePort checks the host, not o.NetNS, but there every port is
 	// free; it still keeps the control port (-cp) apart from Port.
 	args := []string{"-sf", scen, "-i", o.LocalIP, "-p", strconv.Itoa(o.Port), "-t", mode,
