@@ -56,6 +56,10 @@ bench: deps
 bench-sip: deps
 	@scripts/bench-sip.sh
 
+.PHONY: bench-remote
+bench-remote: deps
+	@scripts/bench-remote.sh
+
 screenshots: build
 	@scripts/screenshots.sh
 
