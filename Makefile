@@ -58,6 +58,7 @@ bench-sip: deps
 
 .PHONY: bench-remote
 bench-remote: deps
+	@scripts/deps.sh tshark
 	@scripts/bench-remote.sh
 
 screenshots: build

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages of scripts/apt-packages.txt that are
-# missing. Runs apt-get only when something is missing, so `make run` and
+# Installs the Debian/Ubuntu packages of scripts/apt-packages.txt (and any
+# named as arguments) that are missing. Runs apt-get only when something is missing, so `make run` and
 # `make test` stay fast on a machine that has everything.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mapfile -t want < <(grep -v '^\s*#' "$here/apt-packages.txt" | grep -v '^\s*$')
+# Extra packages a target needs beyond the list (e.g. tshark for bench-remote).
+want+=("$@")
 missing=()
 for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -242,7 +242,7 @@ func waitServing(ctx context.Context, ua *sipgo.UserAgent, network, addr string)
 // tells us its address before the first SUBSCRIBE, the TLS error as it
 // is, and (through watchedConn) at once when it drops.
 func (d *Dialog) streamLink(ctx context.Context, ip net.IP, port int) (*link, error) {
-	dialer := net.Dialer{LocalAddr: &net.TCPAddr{IP: ip, Port: port}, Timeout: requestTimeout}
+	dialer := net.Dialer{LocalAddr: &net.TCPAddr{IP: ip, Port: port}, Timeout: requestTimeout, KeepAlive: -1} // CRLF pings instead
 	raw, err := dialer.DialContext(ctx, "tcp", d.server)
 	if err != nil {
 		return nil, fmt.Errorf("connect to the PBX at %s over %s: %w: check source.dialog.server and transport", d.server, d.network, err)

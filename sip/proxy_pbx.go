@@ -155,7 +155,9 @@ func (l *pbxLeg) conn(t string) (*streamConn, error) {
 func (l *pbxLeg) dial(t string) (*streamConn, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), dialTimeout)
 	defer cancel()
-	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: l.localIP}}
+	// No TCP keepalives: the CRLF pings keep the connection and its NAT
+	// mapping alive, and tell whether the PBX still answers.
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: l.localIP}, KeepAlive: -1}
 	raw, err := d.DialContext(ctx, "tcp", l.upAddr())
 	if err != nil {
 		return nil, fmt.Errorf("connect to the PBX at %s over %s: %w", l.upAddr(), t, err)
@@ -345,7 +347,6 @@ func (l *pbxLeg) keepalive() string {
 		if c, err = l.conn(l.transport); err != nil {
 			return kaNoConn + err.Error()
 		}
-		l.p.readvertise(false)
 		return kaAnswered
 	}
 	c.pong.Store(false)

@@ -109,7 +109,7 @@ func (p *Proxy) onRequest(req *sipmsg.Request, src flow) {
 	}
 	if req.Method == sipmsg.REGISTER && !toPhone {
 		p.regs.bumpCSeq(req)
-		p.regs.rewriteRegister(req, src, func(user, token string) sipmsg.Uri { return p.contactFor(user, token, dst.Transport) })
+		p.regs.rewriteRegister(req, src, func(user, token string) sipmsg.Uri { return p.contactFor(user, token, p.upTrans) })
 		p.dirty.Store(true)
 	}
 	branch := p.branch(req, dst)
@@ -214,14 +214,16 @@ func dialogForming(req *sipmsg.Request) bool {
 
 // recordRoute adds the double Record-Route (RFC 5658) right after the
 // Via block: the top entry faces the next hop, the bottom one the side
-// the request came from, each naming the address that side reaches.
+// the request came from, each naming the address that side reaches. The
+// PBX reaches us over the configured transport, also for a dialog whose
+// large INVITE went over TCP: that connection may be gone by the BYE.
 func (p *Proxy) recordRoute(req *sipmsg.Request, src, dst flow) {
-	phone, pbx := src, dst
+	phone := src
 	if src.PBX {
-		phone, pbx = dst, src
+		phone = dst
 	}
-	host, port := p.pbx.advertised(pbx.Transport)
-	up := rrHeader(host, port, pbx.Transport, sideUp)
+	host, port := p.pbx.advertised(p.upTrans)
+	up := rrHeader(host, port, p.upTrans, sideUp)
 	ph := rrHeader(p.host, p.port, phone.Transport, sidePhone)
 	if dst.PBX {
 		insertAfterVias(req, up, ph)
