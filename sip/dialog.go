@@ -74,6 +74,10 @@ type Dialog struct {
 	shown *link                    // the link the status describes
 	ka    string                   // last keepalive outcome
 	kaAt  time.Time
+	// dialects are the dialog-info dialects seen; unknownLogged says an
+	// unknown one was logged (once: a PBX sends it with every change).
+	dialects      map[Dialect]bool
+	unknownLogged bool
 }
 
 // extState is one watched extension's part of the status.
@@ -110,6 +114,7 @@ func NewDialog(cfg DialogConfig, tr *Tracker, opts ...DialogOption) (*Dialog, er
 		cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		minRetry: time.Second, maxRetry: time.Minute,
 		subs: map[string]*subscription{}, exts: map[string]extState{},
+		dialects: map[Dialect]bool{},
 	}
 	for _, o := range opts {
 		o(d)
@@ -248,6 +253,7 @@ func (d *Dialog) publish() {
 		State:     StateStarting,
 		Detail:    fmt.Sprintf("%d of %d extensions subscribed", n, len(d.cfg.Watch)),
 		Transport: d.network, Keepalive: d.ka, KeepaliveAt: d.kaAt,
+		Dialect: dialectSet(d.dialects),
 	}
 	if l := d.shown; l != nil {
 		adv, learned := l.advertised()

@@ -96,10 +96,12 @@ func (e *dialogE2E) start(cfg DialogConfig) {
 func (e *dialogE2E) onStatus(s Status) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.statuses = append(e.statuses, s)
-	if s.State == StateSubscribed {
+	// A change within the subscribed state (a keepalive, the dialect
+	// learned from a document) is no new subscription.
+	if s.State == StateSubscribed && (len(e.statuses) == 0 || e.statuses[len(e.statuses)-1].State != StateSubscribed) {
 		e.subscribes++
 	}
+	e.statuses = append(e.statuses, s)
 }
 
 // waitSubscribed waits until the status has turned subscribed n times.

@@ -15,9 +15,13 @@ const endedMemory = 15 * time.Minute
 
 // dialogMapper turns the dialog-info documents of the watched entities
 // into tracker calls: trying, proceeding and early ring, confirmed
-// answers, terminated ends. It is safe for concurrent use; documents of
-// one entity must be applied in the order they arrived, and it drops the
-// ones that are older than what it has applied.
+// answers, terminated ends. Each dialog element is read in its dialect
+// (dialect.go): RFC 4235 and FreeSWITCH dialogs are calls, Asterisk's
+// extension state is a line whose changes make calls up
+// (dialect_extstate.go), unknown shapes are skipped. It is safe for
+// concurrent use; documents of one entity must be applied in the order
+// they arrived, and it drops the ones that are older than what it has
+// applied.
 type dialogMapper struct {
 	tr  *Tracker
 	now func() time.Time
@@ -26,12 +30,15 @@ type dialogMapper struct {
 	versions map[string]uint64 // entity -> version of the last applied document
 	calls    map[string]*mappedCall
 	ended    map[string]time.Time
+	lines    map[string]*extLine // entity -> extension state
+	seq      uint64              // makes extension-state call ids unique
 }
 
 // mappedCall is one call as seen in dialog-info: forked early dialogs with
 // the same call-id are one call, which ends when all of them are over.
 type mappedCall struct {
 	entity    string
+	dialect   Dialect
 	dir       call.Direction
 	dialogs   map[string]string // dialog key -> state
 	early     bool
@@ -47,6 +54,7 @@ func newDialogMapper(tr *Tracker, now func() time.Time) *dialogMapper {
 		versions: map[string]uint64{},
 		calls:    map[string]*mappedCall{},
 		ended:    map[string]time.Time{},
+		lines:    map[string]*extLine{},
 	}
 }
 
@@ -90,28 +98,43 @@ func (m *dialogMapper) apply(entity string, doc DialogInfo) applyResult {
 	at := m.now()
 	m.sweepLocked(at)
 
+	ext := uriUser(entity)
 	listed := map[string]bool{}
+	complete := len(doc.Dialogs) == 0
 	for _, e := range doc.Dialogs {
-		key := e.CallKey()
-		if key == "" {
+		d := dialectOf(ext, e)
+		switch d {
+		case DialectExtState, DialectExtStateCID:
+			m.extLocked(entity, e, at)
 			continue
+		case DialectUnknown:
+			continue
+		case DialectRFC4235:
+			complete = true
 		}
+		key := e.CallKey()
 		listed[key] = true
-		m.dialogLocked(entity, key, e, at)
+		m.dialogLocked(entity, d, key, e, at)
 	}
-	if doc.State == DocFull {
-		// A full document lists every dialog of the entity: a call it no
-		// longer mentions is over, without any detail on how.
+	if doc.State == DocFull && complete {
+		// A full RFC 4235 document lists every dialog of the entity: a
+		// call it no longer mentions is over, without any detail on how.
+		// FreeSWITCH calls its one-channel documents full too, so only
+		// an empty one says its calls are over; Asterisk always lists
+		// its one line.
 		for key, c := range m.calls {
-			if c.entity == entity && !listed[key] {
+			if c.entity == entity && !listed[key] && (c.dialect == DialectRFC4235 || len(doc.Dialogs) == 0) {
 				m.endLocked(key, c, DialogElem{State: DialogTerminated}, at)
 			}
+		}
+		if l := m.lines[entity]; l != nil && len(doc.Dialogs) == 0 {
+			m.extEndLocked(l, at)
 		}
 	}
 	return applied
 }
 
-func (m *dialogMapper) dialogLocked(entity, key string, e DialogElem, at time.Time) {
+func (m *dialogMapper) dialogLocked(entity string, d Dialect, key string, e DialogElem, at time.Time) {
 	if _, ok := m.ended[key]; ok {
 		return
 	}
@@ -119,7 +142,7 @@ func (m *dialogMapper) dialogLocked(entity, key string, e DialogElem, at time.Ti
 	switch e.State {
 	case DialogTrying, DialogProceeding, DialogEarly, DialogConfirmed:
 		if c == nil {
-			c = &mappedCall{entity: entity, dir: direction(e), dialogs: map[string]string{}}
+			c = &mappedCall{entity: entity, dialect: d, dir: direction(e), dialogs: map[string]string{}}
 			m.calls[key] = c
 			m.tr.Ring(observe(key, entity, e, at))
 		}
@@ -127,7 +150,7 @@ func (m *dialogMapper) dialogLocked(entity, key string, e DialogElem, at time.Ti
 		if e.State == DialogEarly {
 			c.early = true
 		}
-		if e.State == DialogConfirmed && !c.confirmed {
+		if e.State == DialogConfirmed && !c.confirmed && !c.answerUnknown() {
 			c.confirmed = true
 			m.tr.Answer(key, at)
 		}
@@ -151,7 +174,17 @@ func (m *dialogMapper) dialogLocked(entity, key string, e DialogElem, at time.Ti
 func (m *dialogMapper) endLocked(key string, c *mappedCall, last DialogElem, at time.Time) {
 	delete(m.calls, key)
 	m.ended[key] = at
+	if c.answerUnknown() {
+		m.tr.endUnknown(key, at)
+		return
+	}
 	m.tr.End(key, outcome(c, last), at)
+}
+
+// answerUnknown reports a call whose confirmed state does not mean
+// answered: FreeSWITCH shows an outgoing call confirmed while it rings.
+func (c *mappedCall) answerUnknown() bool {
+	return c.dialect == DialectFreeSWITCH && c.dir == call.Out
 }
 
 func (m *dialogMapper) sweepLocked(now time.Time) {

@@ -327,6 +327,7 @@ func (d *Dialog) apply(sub *subscription, body []byte) {
 		d.log.Warn("bad dialog-info in NOTIFY", "ext", sub.ext, "err", err)
 		return
 	}
+	d.noteDialects(sub, info, body)
 	switch d.mapper.apply(sub.entity, info) {
 	case applied:
 		d.log.Debug("dialog-info applied", "ext", sub.ext, "version", info.Version, "state", info.State, "dialogs", len(info.Dialogs))

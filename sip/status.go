@@ -39,6 +39,11 @@ type Status struct {
 	Advertised string
 	// Learned reports whether Advertised came from the PBX (NAT seen).
 	Learned bool
+	// Dialect lists the dialog-info dialects the PBX has sent (dialog
+	// source only), comma-separated: "rfc4235", "freeswitch", "asterisk",
+	// "asterisk-cid", "unknown" (see Dialect and DialectNote). Empty
+	// until a document says.
+	Dialect string
 	// Keepalive is the last keepalive's outcome ("answered", "no answer:
 	// ..."); KeepaliveAt is when it was sent.
 	Keepalive   string
@@ -73,7 +78,8 @@ func (b *statusBox) set(s Status) {
 	b.mu.Lock()
 	old := b.cur
 	if old.State == s.State && old.Detail == s.Detail && old.Err == s.Err && old.Registered == s.Registered &&
-		old.Transport == s.Transport && old.Advertised == s.Advertised && old.Keepalive == s.Keepalive {
+		old.Transport == s.Transport && old.Advertised == s.Advertised && old.Keepalive == s.Keepalive &&
+		old.Dialect == s.Dialect {
 		b.cur.KeepaliveAt = s.KeepaliveAt
 		b.mu.Unlock()
 		return
