@@ -100,6 +100,16 @@ func DialectNote(d Dialect) string {
 	return ""
 }
 
+// DialectNotes is DialectNote for each dialect of a Status.Dialect value,
+// joined by "; ".
+func DialectNotes(dialects string) string {
+	var notes []string
+	for _, d := range ParseDialects(dialects) {
+		notes = append(notes, DialectNote(d))
+	}
+	return strings.Join(notes, "; ")
+}
+
 // dialectSet is the dialects a source has seen, as the status shows
 // them: sorted, comma-separated. Extension state with caller ID includes
 // the plain one (the PBX names callers, but only while they ring).

@@ -285,7 +285,7 @@ func (d *Dialog) subscribeRequest(sub *subscription, expires time.Duration) *sip
 	return req
 }
 
-// onNotify answers every NOTIFY and applies its document. A NOTIFY for a
+// onNotify applies the document of every NOTIFY and answers it. A NOTIFY for a
 // subscription we do not hold (one from before a restart of ours) gets
 // 481, which tells the PBX to drop that subscription (RFC 6665 section
 // 4.1.3) instead of notifying it until it expires.
@@ -298,7 +298,6 @@ func (d *Dialog) onNotify(req *sipmsg.Request, tx sipmsg.ServerTransaction) {
 		d.respond(tx, req, 481, "Subscription Does Not Exist")
 		return
 	}
-	d.respond(tx, req, 200, "OK")
 
 	sub.mu.Lock()
 	if tag, ok := req.From().Params.Get("tag"); ok && sub.remoteTag == "" {
@@ -312,6 +311,12 @@ func (d *Dialog) onNotify(req *sipmsg.Request, tx sipmsg.ServerTransaction) {
 	if body := req.Body(); len(body) > 0 {
 		d.apply(sub, body)
 	}
+	// The 200 goes after the document is applied: NOTIFYs are handled
+	// concurrently, and a notifier that waits for each answer before the
+	// next (Asterisk and FreeSWITCH send ringing and answered within
+	// milliseconds) then has them applied in its order, not dropped as
+	// stale behind a later version.
+	d.respond(tx, req, 200, "OK")
 	if state == "terminated" {
 		select {
 		case sub.ended <- reason:

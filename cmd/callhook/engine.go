@@ -138,6 +138,8 @@ func statusLog(s sip.Status) (slog.Level, []any) {
 	add("advertised", s.Advertised, s.Advertised != "")
 	add("learned", s.Learned, s.Advertised != "")
 	add("keepalive", s.Keepalive, s.Keepalive != "")
+	add("dialect", s.Dialect, s.Dialect != "")
+	add("placeholders", sip.DialectNotes(s.Dialect), s.Dialect != "")
 	switch {
 	case s.State == sip.StateError:
 		return slog.LevelError, append(args, "err", s.Err)
