@@ -89,6 +89,10 @@ type SourceStatus struct {
 	// answer: ..."), KeepaliveAt when it was sent.
 	Keepalive   string
 	KeepaliveAt time.Time
+	// Dialect lists the dialog-info dialects the PBX speaks (dialog
+	// mode), comma-separated: "rfc4235", "freeswitch", "asterisk",
+	// "asterisk-cid", "unknown". Empty until the PBX has sent one.
+	Dialect string
 }
 
 // sourceError is the State of a failed source.

@@ -152,4 +152,9 @@ var german = map[string]string{
 	"talking %s":                            "im Gespräch %s",
 	"type the secret value and press Enter": "Geheimen Wert eingeben und Enter drücken",
 	"value; placeholders allowed":           "Wert; Platzhalter erlaubt",
+	"The PBX sends full RFC 4235 dialog-info: every placeholder is filled.":                                                                                            "Die Telefonanlage sendet vollständige RFC-4235-Dialog-Infos: Alle Platzhalter werden gefüllt.",
+	"FreeSWITCH dialog-info: caller and callee known; outgoing calls have no answer time and no {outcome}.":                                                            "FreeSWITCH-Dialog-Infos: Anrufer und Angerufener bekannt; ausgehende Anrufe haben keine Annahmezeit und kein {outcome}.",
+	"Asterisk extension state: no caller number — {remote} stays empty; outgoing calls have no answer time and no {outcome}. Use proxy mode when you need the number.": "Asterisk-Nebenstellenstatus: keine Anrufernummer – {remote} bleibt leer; ausgehende Anrufe haben keine Annahmezeit und kein {outcome}. Nutzen Sie den Proxy-Modus, wenn Sie die Nummer brauchen.",
+	"Asterisk extension state with caller ID: {remote} only for incoming calls; outgoing calls have no callee, no answer time and no {outcome}.":                       "Asterisk-Nebenstellenstatus mit Anrufer-ID: {remote} nur bei eingehenden Anrufen; ausgehende Anrufe haben keinen Angerufenen, keine Annahmezeit und kein {outcome}.",
+	"The PBX sends dialog-info of an unknown shape (%s): those calls are ignored.":                                                                                     "Die Telefonanlage sendet Dialog-Infos unbekannter Form (%s): Diese Anrufe werden ignoriert.",
 }

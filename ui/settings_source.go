@@ -278,3 +278,29 @@ func orDefault(v, def string) string {
 	}
 	return v
 }
+
+// dialectText says, one line each, which dialog-info dialect the PBX
+// speaks and which placeholders it lets Callhook fill; empty before the
+// PBX has sent a document (and in proxy mode).
+func dialectText(l tr, dialects string) string {
+	var text string
+	for d := range strings.SplitSeq(dialects, ",") {
+		var line string
+		switch d = strings.TrimSpace(d); d {
+		case "":
+			continue
+		case "rfc4235":
+			line = l.T("The PBX sends full RFC 4235 dialog-info: every placeholder is filled.")
+		case "freeswitch":
+			line = l.T("FreeSWITCH dialog-info: caller and callee known; outgoing calls have no answer time and no {outcome}.")
+		case "asterisk":
+			line = l.T("Asterisk extension state: no caller number — {remote} stays empty; outgoing calls have no answer time and no {outcome}. Use proxy mode when you need the number.")
+		case "asterisk-cid":
+			line = l.T("Asterisk extension state with caller ID: {remote} only for incoming calls; outgoing calls have no callee, no answer time and no {outcome}.")
+		default:
+			line = l.Tf("The PBX sends dialog-info of an unknown shape (%s): those calls are ignored.", d)
+		}
+		text += "\n" + line
+	}
+	return text
+}

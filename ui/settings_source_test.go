@@ -191,3 +191,34 @@ func TestSourceStatusShowsThePBXLeg(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusTextDialect: the status says which dialect the PBX speaks and
+// what it lets Callhook fill, in the user's language.
+func TestStatusTextDialect(t *testing.T) {
+	st := SourceStatus{State: "subscribed", Detail: "1 of 1 extensions subscribed", Transport: "udp", Dialect: "asterisk"}
+	tests := []struct {
+		name, lang, dialect string
+		want                []string
+	}{
+		{"asterisk", "en", "asterisk", []string{"Asterisk extension state: no caller number — {remote} stays empty", "proxy mode"}},
+		{"asterisk in German", "de", "asterisk", []string{"Asterisk-Nebenstellenstatus: keine Anrufernummer – {remote} bleibt leer"}},
+		{"caller id and rfc4235", "en", "asterisk-cid,rfc4235", []string{"{remote} only for incoming calls", "full RFC 4235"}},
+		{"freeswitch", "en", "freeswitch", []string{"FreeSWITCH dialog-info"}},
+		{"unknown", "de", "unknown", []string{"unbekannter Form (unknown)"}},
+		{"none yet", "en", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st.Dialect = tt.dialect
+			got := statusText(newTr(tt.lang), st)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("status text %q lacks %q", got, w)
+				}
+			}
+			if tt.dialect == "" && strings.Count(got, "\n") != 1 {
+				t.Errorf("status text %q: a dialect line without a dialect", got)
+			}
+		})
+	}
+}

@@ -212,7 +212,7 @@ func statusText(l tr, st SourceStatus) string {
 			text += "\n" + l.Tf("Keepalive: %s (%s)", st.Keepalive, st.KeepaliveAt.Local().Format("15:04:05"))
 		}
 	}
-	return text
+	return text + dialectText(l, st.Dialect)
 }
 
 func stateLabel(l tr, state string) string {

@@ -215,7 +215,7 @@ func (b *guiBackend) SetSecret(name, value string) error {
 func sourceStatus(s sip.Status) ui.SourceStatus {
 	return ui.SourceStatus{State: string(s.State), Detail: s.Detail, Err: s.Err,
 		Transport: s.Transport, Advertised: s.Advertised, Learned: s.Learned,
-		Keepalive: s.Keepalive, KeepaliveAt: s.KeepaliveAt}
+		Keepalive: s.Keepalive, KeepaliveAt: s.KeepaliveAt, Dialect: s.Dialect}
 }
 
 func resultRow(r hooks.Result) ui.DeliveryRow {
