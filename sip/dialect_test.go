@@ -2,10 +2,13 @@ package sip
 
 import (
 	"fmt"
+	"log/slog"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -328,5 +331,82 @@ func TestDialectSet(t *testing.T) {
 				t.Errorf("no note for %q", d)
 			}
 		}
+	}
+}
+
+// FuzzDialectMapping feeds any document, between documents of each
+// dialect, to the mapper: it never panics and never fires a trigger twice
+// for one call.
+func FuzzDialectMapping(f *testing.F) {
+	files, _ := filepath.Glob("testdata/dialoginfo/*.xml")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fuzzed, err := ParseDialogInfo(body)
+		if err != nil {
+			return
+		}
+		var rec recorder
+		tr := NewTracker("max", nil, rec.handle)
+		m := newDialogMapper(tr, nil)
+		docs := sampleSeq(t, "asterisk_pjsip_idle", "asterisk_pjsip_early", "freeswitch_incoming_early", "kamailio_incoming_early",
+			"asterisk_pjsip_confirmed", "asterisk_pjsip_idle", "freeswitch_outgoing_confirmed")
+		for i, d := range docs {
+			info, err := ParseDialogInfo([]byte(d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			info.Version = uint64(3*i + 1)
+			m.apply(entityA, info)
+			fuzzed.Version = info.Version + 1
+			m.apply(entityA, fuzzed)
+			fuzzed.Version++
+			m.apply(entityA, fuzzed)
+		}
+		seen := map[string]bool{}
+		for _, ev := range rec.snapshot() {
+			k := ev.Call.ID + " " + string(ev.Trigger)
+			if seen[k] {
+				t.Fatalf("%s fired twice", k)
+			}
+			seen[k] = true
+		}
+	})
+}
+
+// TestDialogNotesDialects: the status names the dialects a PBX sent, and
+// the first unknown document is logged whole at debug level, once.
+func TestDialogNotesDialects(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	var statuses []Status
+	d, err := NewDialog(DialogConfig{Server: "127.0.0.1:5060", Watch: []string{"1002"}}, NewTracker("max", nil, func(call.Event) {}),
+		WithDialogLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		WithDialogStatus(func(s Status) { mu.Lock(); statuses = append(statuses, s); mu.Unlock() }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := d.newSubscription("1002", nil)
+	for _, name := range []string{"asterisk_pjsip_idle", "unknown_no_ids", "asterisk_chansip_notifycid_early", "unknown_no_ids", "kamailio_incoming_early"} {
+		body := []byte(dialogSample(t, name))
+		info, err := ParseDialogInfo(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.noteDialects(sub, info, body)
+	}
+	if got, want := d.Status().Dialect, "asterisk-cid,rfc4235,unknown"; got != want {
+		t.Errorf("status dialect %q, want %q", got, want)
+	}
+	if n := strings.Count(logs.String(), "msg=\"dialog-info of an unknown shape ignored\""); n != 1 || !strings.Contains(logs.String(), "ringing") {
+		t.Errorf("%d debug lines for unknown documents, want 1 with the document:\n%s", n, logs.String())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(statuses) < 3 {
+		t.Errorf("%d status changes, want one per new dialect", len(statuses))
 	}
 }
