@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -151,10 +152,72 @@ func (u *URL) Render(d Data) (string, error) {
 	// bug here fails closed instead of sending a request elsewhere.
 	got, err := url.Parse(s)
 	if err != nil {
-		return "", fmt.Errorf("render URL: %w", err)
+		return "", fmt.Errorf("render URL: %w", withoutUserinfo(err))
 	}
 	if !strings.EqualFold(got.Scheme, u.scheme) || got.Host != u.host {
 		return "", fmt.Errorf("render URL: rendered URL has %s://%s instead of %s://%s", got.Scheme, got.Host, u.scheme, u.host)
 	}
 	return s, nil
+}
+
+// withoutUserinfo strips the user:password part from the URL that a
+// url.Parse error quotes: it may hold a secret, and errors are shown and
+// logged.
+func withoutUserinfo(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	stripped := stripUserinfo(ue.URL)
+	return &url.Error{Op: ue.Op, URL: stripped, Err: scrubbed{ue.Err, ue.URL, stripped}}
+}
+
+// scrubbed is an error whose text had the unstripped URL replaced by the
+// stripped one, should the inner error quote it too.
+type scrubbed struct {
+	err       error
+	raw, safe string
+}
+
+func (s scrubbed) Error() string {
+	msg := s.err.Error()
+	if s.raw != s.safe {
+		msg = strings.ReplaceAll(msg, s.raw, s.safe)
+		if ui := userinfo(s.raw); ui != "" {
+			msg = strings.ReplaceAll(msg, ui, "")
+		}
+	}
+	return msg
+}
+
+func (s scrubbed) Unwrap() error { return s.err }
+
+// stripUserinfo returns raw without the userinfo of its authority
+// ("https://u:p@host/x" -> "https://host/x"). It works on text that does
+// not parse as a URL, which is when it is needed.
+func stripUserinfo(raw string) string {
+	ui := userinfo(raw)
+	if ui == "" {
+		return raw
+	}
+	i := strings.Index(raw, "://") + len("://")
+	return raw[:i] + raw[i+len(ui)+1:]
+}
+
+// userinfo returns the userinfo of raw's authority (without the "@"),
+// empty if it has none.
+func userinfo(raw string) string {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return ""
+	}
+	auth := raw[i+len("://"):]
+	if end := strings.IndexAny(auth, "/?#"); end >= 0 {
+		auth = auth[:end]
+	}
+	at := strings.LastIndex(auth, "@")
+	if at < 0 {
+		return ""
+	}
+	return auth[:at]
 }

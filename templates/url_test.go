@@ -98,3 +98,45 @@ func TestURLAccessors(t *testing.T) {
 		t.Errorf("render without secrets: %v, want ErrNoSecrets", err)
 	}
 }
+
+func TestURLErrorsStripUserinfo(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+	}{
+		{"literal password", "https://max:hunter2@crm.example.com/%zz"},
+		{"secret password", "https://max:{secret.crm}@crm.example.com/%zz?q={caller}"},
+		{"bad port", "https://max:hunter2@crm.example.com:x/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseURL(tt.src)
+			if err == nil {
+				t.Fatalf("ParseURL(%q) succeeded", tt.src)
+			}
+			for _, leak := range []string{"hunter2", "max:", "SECRET", "@"} {
+				if strings.Contains(err.Error(), leak) {
+					t.Errorf("error %q quotes %q", err, leak)
+				}
+			}
+			if !strings.Contains(err.Error(), "crm.example.com") {
+				t.Errorf("error %q does not name the host", err)
+			}
+		})
+	}
+}
+
+func TestStripUserinfo(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://u:p@h.example/x", "https://h.example/x"},
+		{"https://u:p@h.example", "https://h.example"},
+		{"https://u:p%40x@y@h.example?q=a@b", "https://h.example?q=a@b"},
+		{"https://h.example/a@b", "https://h.example/a@b"},
+		{"no scheme u:p@h", "no scheme u:p@h"},
+	}
+	for _, tt := range tests {
+		if got := stripUserinfo(tt.in); got != tt.want {
+			t.Errorf("stripUserinfo(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
