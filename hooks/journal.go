@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -103,6 +105,9 @@ func Open(dir string) (*Journal, error) {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	path := filepath.Join(dir, JournalFile)
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "journal_mode(WAL)")
@@ -121,7 +126,50 @@ func Open(dir string) (*Journal, error) {
 		db.Close()
 		return nil, err
 	}
+	// SQLite creates the -wal and -shm files with the journal's mode; ones
+	// an older Callhook left behind are tightened here.
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := chmodPrivate(path + suffix); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return j, nil
+}
+
+// journalMode is the mode of the journal and its -wal and -shm files: they
+// hold call records and webhook responses, which are nobody else's
+// business, whatever the data directory's mode and the umask.
+const journalMode = 0o600
+
+// createPrivate creates the journal file with journalMode before SQLite
+// opens it (SQLite would create it 0644 less the umask, and gives the
+// -wal and -shm files the same mode), and tightens an existing one.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, journalMode)
+	if err != nil {
+		return fmt.Errorf("create journal %s: %w", path, err)
+	}
+	f.Close()
+	return chmodPrivate(path)
+}
+
+// chmodPrivate sets path's mode to journalMode if it exists and differs.
+func chmodPrivate(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("journal file %s: %w", path, err)
+	}
+	if fi.Mode().Perm() == journalMode {
+		return nil
+	}
+	if err := os.Chmod(path, journalMode); err != nil && runtime.GOOS != "windows" {
+		return fmt.Errorf("make journal file %s private: %w", path, err)
+	}
+	return nil
 }
 
 // sqliteURI turns a file path into an SQLite URI filename. Without the
