@@ -181,8 +181,12 @@ func (c *Call) Duration(now time.Time) time.Duration {
 	return end.Sub(c.Answer)
 }
 
-// Header returns the initial INVITE's header name, case-insensitively.
+// Header returns the initial INVITE's header name, case-insensitively;
+// never one that carries credentials (see SensitiveHeader).
 func (c *Call) Header(name string) (string, bool) {
+	if SensitiveHeader(name) {
+		return "", false
+	}
 	v, ok := c.Headers[strings.ToLower(name)]
 	return v, ok
 }

@@ -94,10 +94,19 @@ const (
 // outbox: a delivery is written to it before it is attempted, so pending
 // ones survive a crash or restart.
 type Journal struct {
-	db   *sql.DB
-	path string
-	now  func() time.Time
+	db      *sql.DB
+	path    string
+	now     func() time.Time
+	maxSize int64
 }
+
+// DefaultMaxJournalSize is the size the journal is pruned to besides age
+// and count (see Prune): what its rows take, in bytes.
+const DefaultMaxJournalSize = 50 << 20
+
+// SetMaxSize sets the size Prune keeps the journal under, in bytes
+// (default DefaultMaxJournalSize); zero or less disables the limit.
+func (j *Journal) SetMaxSize(n int64) { j.maxSize = n }
 
 // Open opens (creating it if need be) the journal in dir.
 func Open(dir string) (*Journal, error) {
@@ -121,7 +130,7 @@ func Open(dir string) (*Journal, error) {
 	// never meet SQLITE_BUSY; other processes (callhook history while
 	// callhook run) are covered by busy_timeout.
 	db.SetMaxOpenConns(1)
-	j := &Journal{db: db, path: path, now: time.Now}
+	j := &Journal{db: db, path: path, now: time.Now, maxSize: DefaultMaxJournalSize}
 	if err := j.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, err
@@ -223,12 +232,16 @@ func (j *Journal) Close() error {
 }
 
 // Prune deletes finished calls older than maxAge and all but the newest
-// maxCalls calls, with their deliveries and attempts. A call with a
-// pending delivery is never pruned: the outbox must not lose work. Zero
-// disables either limit.
+// maxCalls calls, with their deliveries and attempts; then the oldest
+// finished calls until the journal's rows take less than its maximum size
+// (SetMaxSize). A call with a pending delivery is never pruned: the
+// outbox must not lose work. Zero disables either limit.
 func (j *Journal) Prune(maxAge time.Duration, maxCalls int) error {
-	_, err := j.prune(context.Background(), maxAge, maxCalls)
-	return err
+	ctx := context.Background()
+	if _, err := j.prune(ctx, maxAge, maxCalls); err != nil {
+		return err
+	}
+	return j.pruneSize(ctx)
 }
 
 func (j *Journal) prune(ctx context.Context, maxAge time.Duration, maxCalls int) (int64, error) {
@@ -240,16 +253,22 @@ func (j *Journal) prune(ctx context.Context, maxAge time.Duration, maxCalls int)
 	if maxCalls > 0 {
 		keep = int64(maxCalls)
 	}
+	return j.deleteCalls(ctx, `
+DELETE FROM calls
+WHERE (updated_ms < ? OR id NOT IN (SELECT id FROM calls ORDER BY start_ms DESC, updated_ms DESC LIMIT ?))
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.call_id = calls.id AND d.state = 'pending')`,
+		cutoff, keep)
+}
+
+// deleteCalls runs the DELETE FROM calls statement q, then deletes the
+// finished deliveries and the attempts of the calls it deleted.
+func (j *Journal) deleteCalls(ctx context.Context, q string, args ...any) (int64, error) {
 	tx, err := j.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("prune journal: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `
-DELETE FROM calls
-WHERE (updated_ms < ? OR id NOT IN (SELECT id FROM calls ORDER BY start_ms DESC, updated_ms DESC LIMIT ?))
-  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.call_id = calls.id AND d.state = 'pending')`,
-		cutoff, keep)
+	res, err := tx.ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, fmt.Errorf("prune calls: %w", err)
 	}
@@ -268,6 +287,72 @@ WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.webhook_id = attempts.deliv
 		return 0, fmt.Errorf("prune journal: %w", err)
 	}
 	return n, nil
+}
+
+// pruneSize deletes the oldest finished calls, a tenth of them at a time,
+// until the journal's rows take less than maxSize. Pages freed this way
+// are reused by later writes; only when the file has grown well past the
+// limit (a burst, a lowered limit) is it rewritten to give them back.
+func (j *Journal) pruneSize(ctx context.Context) error {
+	if j.maxSize <= 0 {
+		return nil
+	}
+	for {
+		used, file, err := j.size(ctx)
+		if err != nil {
+			return err
+		}
+		if used <= j.maxSize {
+			if file > j.maxSize+j.maxSize/4 {
+				return j.compact(ctx)
+			}
+			return nil
+		}
+		var calls int64
+		if err := j.db.QueryRowContext(ctx, `SELECT count(*) FROM calls`).Scan(&calls); err != nil {
+			return fmt.Errorf("prune journal to size: %w", err)
+		}
+		n, err := j.deleteCalls(ctx, `
+DELETE FROM calls WHERE id IN (
+	SELECT id FROM calls
+	WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.call_id = calls.id AND d.state = 'pending')
+	ORDER BY start_ms, updated_ms LIMIT ?)`, max(1, calls/10))
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			// What is left is pending deliveries: the outbox keeps them
+			// whatever they take.
+			return nil
+		}
+	}
+}
+
+// size returns the bytes the journal's rows take (pages in use) and the
+// size of the file.
+func (j *Journal) size(ctx context.Context) (used, file int64, err error) {
+	var pages, free, pageSize int64
+	for _, p := range []struct {
+		pragma string
+		v      *int64
+	}{{"page_count", &pages}, {"freelist_count", &free}, {"page_size", &pageSize}} {
+		if err := j.db.QueryRowContext(ctx, "PRAGMA "+p.pragma).Scan(p.v); err != nil {
+			return 0, 0, fmt.Errorf("read journal size: %w", err)
+		}
+	}
+	return (pages - free) * pageSize, pages * pageSize, nil
+}
+
+// compact rewrites the journal without its free pages and truncates the
+// write-ahead log.
+func (j *Journal) compact(ctx context.Context) error {
+	if _, err := j.db.ExecContext(ctx, "VACUUM"); err != nil {
+		return fmt.Errorf("compact journal: %w", err)
+	}
+	if _, err := j.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return fmt.Errorf("compact journal: %w", err)
+	}
+	return nil
 }
 
 // ms and fromMS store times as Unix milliseconds, zero for the zero time.
