@@ -36,13 +36,17 @@ func cmdRun(p paths, args []string, std stdio) int {
 	}
 	log.Info("callhook running", "version", version, "config", p.config, "data", p.data,
 		"hooks", len(cfg.Hooks), "enabled", cfg.Enabled, "source", cfg.Source.Mode)
+	// Caught from here on: a SIGHUP's default action ends the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	code = exitOK
 	if err := e.start(ctx); err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		code = exitFailure
 		stop()
 	}
-	go reloadOnHangup(ctx, e, p, log)
+	go reloadOnHangup(ctx, hup, e, p, log)
 	// A service without its call source is useless and should say so: it
 	// stops (delivering what is pending first), so that a supervisor
 	// restarts it and the log shows why.
@@ -63,11 +67,9 @@ func cmdRun(p paths, args []string, std stdio) int {
 }
 
 // reloadOnHangup re-reads the config on SIGHUP; a bad file is reported and
-// the running config kept.
-func reloadOnHangup(ctx context.Context, e *engine, p paths, log *slog.Logger) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+// the running config kept, as is the running source when the new one does
+// not start (a listen port taken, an upstream that does not resolve).
+func reloadOnHangup(ctx context.Context, hup <-chan os.Signal, e *engine, p paths, log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -82,8 +84,13 @@ func reloadOnHangup(ctx context.Context, e *engine, p paths, log *slog.Logger) {
 			log.Error("reload config: keeping the running one", "config", p.config, "err", err)
 			continue
 		}
+		// Hooks and queues take effect whatever the source does; a new
+		// source that does not start leaves the running one running, and
+		// run exits only when none is left (through srcFailed).
 		if err := e.setConfig(ctx, cfg); err != nil {
-			log.Error("reload config", "err", err)
+			log.Error("reload config: call source not changed", "err", err)
+			log.Info("config reloaded but for the call source", "hooks", len(cfg.Hooks), "enabled", cfg.Enabled)
+			continue
 		}
 		log.Info("config reloaded", "hooks", len(cfg.Hooks), "enabled", cfg.Enabled, "source", cfg.Source.Mode)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,6 +32,9 @@ type engine struct {
 	source  sip.Source
 	stopSrc context.CancelFunc
 	srcDone chan struct{}
+	// srcCfg is the settings source runs with: after a reload whose
+	// source did not start, they are not cfg's.
+	srcCfg hooks.Source
 	// onStatus is told of every source status change (GUI, run's log).
 	onStatus func(sip.Status)
 	// onCall is told of every call event after the dispatcher has it.
@@ -79,18 +83,51 @@ func (e *engine) config() *hooks.Config {
 }
 
 // setConfig makes cfg the config in force; the source restarts when its
-// settings changed.
+// settings changed. A new source that does not start leaves the running
+// one running (the error says why); only when none is left does the
+// source count as failed.
 func (e *engine) setConfig(ctx context.Context, cfg *hooks.Config) error {
 	e.mu.Lock()
-	old := e.cfg
 	e.cfg = cfg
+	running := e.srcCfg
 	e.mu.Unlock()
 	e.disp.SetConfig(cfg)
 	e.tracker.SetQueues(cfg.User, queueRules(cfg))
-	if !reflect.DeepEqual(old.Source, cfg.Source) {
-		e.stopSource()
-		return e.startSource(ctx)
+	if reflect.DeepEqual(running, cfg.Source) {
+		return nil
 	}
+	err := e.replaceSource(ctx, running, cfg.Source)
+	if err != nil && e.status().State == sip.StateOff && cfg.Source.Mode != hooks.SourceNone {
+		e.failed(err)
+	}
+	return err
+}
+
+// replaceSource swaps the source running with old for one with cfg.
+// The new one starts beside the old, which stops once it runs; a proxy
+// on the old one's listen address cannot, so the old one stops first and
+// starts again if the new one fails.
+func (e *engine) replaceSource(ctx context.Context, old, cfg hooks.Source) error {
+	if old.Mode == hooks.SourceProxy && cfg.Mode == hooks.SourceProxy && old.Proxy.Listen == cfg.Proxy.Listen {
+		e.stopSource()
+		err := e.launch(ctx, cfg)
+		if err == nil {
+			return nil
+		}
+		if rerr := e.launch(ctx, old); rerr != nil {
+			return fmt.Errorf("new call source did not start: %w; nor did the previous one again: %v", err, rerr)
+		}
+		return fmt.Errorf("new call source did not start, the previous one runs on: %w", err)
+	}
+	prev := e.detachSource()
+	if err := e.launch(ctx, cfg); err != nil {
+		e.attachSource(prev)
+		if prev.src != nil {
+			e.reportStatus(prev.src.Status())
+		}
+		return fmt.Errorf("new call source did not start, the previous one runs on: %w", err)
+	}
+	prev.stop()
 	return nil
 }
 
@@ -151,44 +188,120 @@ func statusLog(s sip.Status) (slog.Level, []any) {
 	return slog.LevelInfo, args
 }
 
+// sourceStartWait bounds how long a new source may take to bind before it
+// counts as started: a proxy binds in Run, at once; a dialog source that
+// is still waiting for the PBX then is running all the same.
+const sourceStartWait = 5 * time.Second
+
+// startSource starts the source the config in force asks for.
 func (e *engine) startSource(ctx context.Context) error {
-	cfg := e.config()
-	src, err := newSource(cfg, e.paths.data, e.tracker, e.secrets, e.log, e.reportStatus)
+	return e.launch(ctx, e.config().Source)
+}
+
+// runningSource is a started source and what stops it.
+type runningSource struct {
+	src    sip.Source
+	cfg    hooks.Source
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func (r runningSource) stop() {
+	if r.cancel != nil {
+		r.cancel()
+		<-r.done
+	}
+}
+
+// launch builds and starts a source with sc and, once it runs (its Run
+// has not failed and its status left "starting", or sourceStartWait
+// passed), makes it the engine's; a source already attached must be
+// detached first. A source failing later is reported on srcFailed.
+func (e *engine) launch(ctx context.Context, sc hooks.Source) error {
+	cfg := *e.config()
+	cfg.Source = sc
+	src, err := newSource(&cfg, e.paths.data, e.tracker, e.secrets, e.log, e.reportStatus)
 	if err != nil {
 		e.reportStatus(sip.Status{State: sip.StateError, Err: err.Error(), Since: time.Now()})
 		return err
 	}
 	if src == nil {
+		e.attachSource(runningSource{cfg: sc})
 		e.reportStatus(sip.Status{State: sip.StateOff, Detail: "no call source (source mode none)", Since: time.Now()})
 		return nil
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	e.mu.Lock()
-	e.source, e.stopSrc, e.srcDone = src, cancel, done
-	e.mu.Unlock()
+	var runErr error
 	go func() {
 		defer close(done)
-		if err := src.Run(sctx); err != nil && sctx.Err() == nil {
-			e.log.Error("call source stopped", "err", err)
-			select {
-			case e.srcFailed <- err:
-			default:
-			}
+		runErr = src.Run(sctx)
+	}()
+	if err := waitStarted(src, done, &runErr); err != nil {
+		cancel()
+		return err
+	}
+	e.attachSource(runningSource{src: src, cfg: sc, cancel: cancel, done: done})
+	go func() {
+		<-done
+		if runErr != nil && sctx.Err() == nil {
+			e.failed(runErr)
 		}
 	}()
 	return nil
 }
 
-func (e *engine) stopSource() {
-	e.mu.Lock()
-	cancel, done := e.stopSrc, e.srcDone
-	e.source, e.stopSrc, e.srcDone = nil, nil, nil
-	e.mu.Unlock()
-	if cancel != nil {
-		cancel()
-		<-done
+// waitStarted waits until src runs: nil once its status leaves
+// "starting" or sourceStartWait passes, Run's error if it returns first.
+func waitStarted(src sip.Source, done <-chan struct{}, runErr *error) error {
+	deadline := time.NewTimer(sourceStartWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			if *runErr != nil {
+				return *runErr
+			}
+			return errors.New("call source stopped as it started")
+		case <-deadline.C:
+			return nil
+		case <-tick.C:
+			if st := src.Status().State; st != sip.StateStarting && st != sip.StateOff {
+				return nil
+			}
+		}
 	}
+}
+
+// failed reports a source that stopped by itself: run exits on it.
+func (e *engine) failed(err error) {
+	e.log.Error("call source stopped", "err", err)
+	select {
+	case e.srcFailed <- err:
+	default:
+	}
+}
+
+// attachSource makes r the engine's source.
+func (e *engine) attachSource(r runningSource) {
+	e.mu.Lock()
+	e.source, e.stopSrc, e.srcDone, e.srcCfg = r.src, r.cancel, r.done, r.cfg
+	e.mu.Unlock()
+}
+
+// detachSource takes the engine's source away, still running.
+func (e *engine) detachSource() runningSource {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := runningSource{src: e.source, cfg: e.srcCfg, cancel: e.stopSrc, done: e.srcDone}
+	e.source, e.stopSrc, e.srcDone, e.srcCfg = nil, nil, nil, hooks.Source{}
+	return r
+}
+
+func (e *engine) stopSource() {
+	e.detachSource().stop()
 }
 
 // close stops the source, drains the dispatcher (in-flight attempts get

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/callhook/callhook/internal/siptest"
+)
+
+// A SIGHUP to a valid config whose source cannot start keeps the running
+// source: the error is logged and run goes on (issue #10).
+func TestRunReloadKeepsSourceThatRuns(t *testing.T) {
+	proxyConfig := func(listen, upstream string) string {
+		return fmt.Sprintf(`{"version": 1, "enabled": true, "user": "agent",
+  "source": {"mode": "proxy", "proxy": {"listen": %q, "upstream": %q, "transport": "udp"}}, "hooks": []}`, listen, upstream)
+	}
+	tests := []struct {
+		name string
+		// next returns the config to reload, given the running listen
+		// address.
+		next func(t *testing.T, listen string) string
+	}{
+		{"listen port taken", func(t *testing.T, listen string) string {
+			taken, err := net.ListenPacket("udp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { taken.Close() })
+			return proxyConfig(taken.LocalAddr().String(), "127.0.0.1:5060")
+		}},
+		{"same listen, upstream that does not resolve", func(t *testing.T, listen string) string {
+			return proxyConfig(listen, "pbx.invalid:5060")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			listen := siptest.Addr(siptest.FreePort(t))
+			e := newEnv(t, proxyConfig(listen, "127.0.0.1:5060"))
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			srv := e.startRun(ctx)
+			srv.waitLog("state=listening", 15*time.Second)
+
+			if err := os.WriteFile(e.config, []byte(tt.next(t, listen)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := srv.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+				t.Fatal(err)
+			}
+			srv.waitLog("call source not changed", 15*time.Second)
+			// Still listening where it did; stop fails unless run was still
+			// running and exits 0.
+			time.Sleep(200 * time.Millisecond)
+			if c, err := net.ListenPacket("udp", listen); err == nil {
+				c.Close()
+				t.Fatalf("nothing listens on %s after the failed reload:\n%s", listen, srv.logs())
+			}
+			srv.stop()
+		})
+	}
+}
