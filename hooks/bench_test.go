@@ -104,3 +104,66 @@ func benchDispatch(b *testing.B, events int, gap time.Duration) {
 	b.ReportMetric(q(0.99), "p99-ms")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 }
+
+// BenchmarkBrowserBehindHangingHooks measures how soon a browser hook
+// opens its page while eight other hooks of the same trigger have a
+// receiver that never answers (each attempt runs into its 15 s timeout).
+// Reported: p50/p99 from Handle to the page opening.
+func BenchmarkBrowserBehindHangingHooks(b *testing.B) {
+	hold := make(chan struct{})
+	rc := newReceiver(b, func(_ int, _ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+		}
+	})
+	defer close(hold) // before rc.Close, which waits for the handlers
+	var hs []Hook
+	for i := range 8 {
+		hs = append(hs, Hook{ID: "hang" + strconv.Itoa(i), Enabled: true, Triggers: []call.Trigger{call.IncomingRing},
+			Action: ActionPost, URL: rc.URL + "/{call_id}", Body: "{json}", Timeout: Duration(15 * time.Second), Retries: intp(0)})
+	}
+	var mu sync.Mutex
+	sent := map[string]time.Time{}
+	var lat []time.Duration
+	opened := make(chan struct{}, 1)
+	op := OpenerFunc(func(u string) error {
+		id := u[strings.LastIndexByte(u, '=')+1:]
+		mu.Lock()
+		lat = append(lat, time.Since(sent[id]))
+		mu.Unlock()
+		opened <- struct{}{}
+		return nil
+	})
+	hs = append(hs, Hook{ID: "crm", Enabled: true, Triggers: []call.Trigger{call.IncomingRing},
+		Action: ActionBrowser, URL: "https://crm.example.com/search?c={call_id}"})
+	j := openJournal(b, b.TempDir())
+	d := NewDispatcher(j, testConfig(hs...), WithLogger(discardLogger()), WithSecrets(MapSecrets{}), WithOpener(op))
+	if err := d.Start(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		d.Close(ctx)
+	}()
+
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		id := "bh-" + strconv.Itoa(n)
+		mu.Lock()
+		sent[id] = time.Now()
+		mu.Unlock()
+		d.Handle(event(testCall(id), call.IncomingRing))
+		select {
+		case <-opened:
+		case <-time.After(time.Minute):
+			b.Fatalf("call %d: the browser hook did not open within a minute", n)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / float64(time.Millisecond) }
+	b.ReportMetric(q(0.50), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
+}

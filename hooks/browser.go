@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/pkg/browser"
 
@@ -78,4 +79,40 @@ func checkBrowserURL(target, host string) error {
 		return fmt.Errorf("refuse to open the browser: url carries user info")
 	}
 	return nil
+}
+
+// keyedMutex is a mutex per call and hook, kept only while someone holds
+// or waits for it.
+type keyedMutex struct {
+	mu sync.Mutex
+	m  map[chainKey]*keyedEntry
+}
+
+type keyedEntry struct {
+	mu   sync.Mutex
+	refs int
+}
+
+// lock locks k's mutex and returns its unlock.
+func (km *keyedMutex) lock(k chainKey) (unlock func()) {
+	km.mu.Lock()
+	if km.m == nil {
+		km.m = map[chainKey]*keyedEntry{}
+	}
+	e := km.m[k]
+	if e == nil {
+		e = &keyedEntry{}
+		km.m[k] = e
+	}
+	e.refs++
+	km.mu.Unlock()
+	e.mu.Lock()
+	return func() {
+		e.mu.Unlock()
+		km.mu.Lock()
+		if e.refs--; e.refs == 0 {
+			delete(km.m, k)
+		}
+		km.mu.Unlock()
+	}
 }

@@ -39,8 +39,9 @@ const (
 var ErrClosed = errors.New("dispatcher closed")
 
 // Dispatcher turns call events into deliveries: it writes each to the
-// journal's outbox, then attempts it on a worker with retries, so that
-// SIP handling never waits for a receiver and nothing is lost on restart.
+// journal's outbox, then attempts it with retries in its hook's lane, so
+// that SIP handling never waits for a receiver, no hook waits for another
+// hook's receiver, and nothing is lost on restart.
 type Dispatcher struct {
 	j        *Journal
 	cfg      atomic.Pointer[Config]
@@ -65,8 +66,10 @@ type Dispatcher struct {
 	persisted atomic.Uint64
 
 	wake chan struct{} // Handle -> ingest
-	kick chan struct{} // -> scheduler: the outbox changed
-	work chan job      // deliveries for the workers
+	kick chan struct{} // -> scheduler: the outbox changed or a lane has room
+
+	// lanes attempt the deliveries, each hook's on its own (lanes.go).
+	lanes lanes
 
 	// inflight holds ids queued for or being attempted by a worker, so
 	// that ingest and the scheduler never hand out one twice.
@@ -78,9 +81,9 @@ type Dispatcher struct {
 	released   map[string]uint64
 	releaseSeq uint64
 
-	// browserMu makes "already opened for this call?" and the opening
-	// one step.
-	browserMu sync.Mutex
+	// browserLocks makes "already opened for this call?" and the opening
+	// one step, per call and hook.
+	browserLocks keyedMutex
 
 	// chains keeps the deliveries of one call to one hook in order: it
 	// counts those not yet final per call and hook (see order.go).
@@ -118,7 +121,9 @@ func WithHTTPClient(c *http.Client) Option { return func(d *Dispatcher) { d.clie
 // delivery is away: under a frozen clock, retries never come due.
 func WithClock(c Clock) Option { return func(d *Dispatcher) { d.clock = c } }
 
-// WithWorkers sets how many deliveries are attempted at once (default 8).
+// WithWorkers sets how many deliveries of one hook are attempted at once
+// (default 8). Each hook has its own: a hook whose receiver hangs holds at
+// most that many and no other hook waits for it.
 func WithWorkers(n int) Option { return func(d *Dispatcher) { d.workers = n } }
 
 // WithBackoff sets the retry delays: exponential from base, capped at max
@@ -150,7 +155,7 @@ func NewDispatcher(j *Journal, cfg *Config, opts ...Option) *Dispatcher {
 		kick:     make(chan struct{}, 1),
 		inflight: map[string]struct{}{},
 		released: map[string]uint64{},
-		chains:   chains{open: map[chainKey]int{}},
+		chains:   chains{open: map[chainKey]int{}, lanes: map[laneKey]int{}},
 	}
 	for _, o := range opts {
 		o(d)
@@ -159,9 +164,9 @@ func NewDispatcher(j *Journal, cfg *Config, opts ...Option) *Dispatcher {
 		d.workers = 1
 	}
 	d.client = newHTTPClient(d.client, d.workers)
-	// Small on purpose: what does not fit stays pending in the outbox,
-	// which is where a backlog belongs, not in memory.
-	d.work = make(chan job, 4*d.workers)
+	// A lane's queue is small on purpose: what does not fit stays pending
+	// in the outbox, which is where a backlog belongs, not in memory.
+	d.lanes = lanes{m: map[laneKey]*lane{}, limit: d.workers, depth: 4 * d.workers}
 	d.hard, d.hardCancel = context.WithCancel(context.Background())
 	d.SetConfig(cfg)
 	return d
@@ -216,13 +221,13 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 	d.chains.seed(open)
 	d.started = true
 	ctx, d.stop = context.WithCancel(ctx)
+	d.lanes.mu.Lock()
+	d.lanes.ctx = ctx
+	d.lanes.mu.Unlock()
 	d.results.start(d.log)
-	d.loops.Add(2 + d.workers)
+	d.loops.Add(2)
 	go func() { defer d.loops.Done(); d.ingestLoop(ctx) }()
 	go func() { defer d.loops.Done(); d.scheduleLoop(ctx) }()
-	for range d.workers {
-		go func() { defer d.loops.Done(); d.worker(ctx) }()
-	}
 	return nil
 }
 
@@ -302,10 +307,10 @@ func (d *Dispatcher) Resend(ctx context.Context, webhookID string) error {
 	}
 	// Counted before it is pending again, so a worker finishing it at
 	// once finds it counted.
-	key := chainKey{row.call.ID, row.hook.ID}
-	d.chains.add(key)
+	key, l := chainKey{row.call.ID, row.hook.ID}, laneOf(&row.hook)
+	d.chains.add(key, l)
 	if err := d.j.requeue(ctx, webhookID, d.clock.Now()); err != nil {
-		d.chains.done(key)
+		d.chains.done(key, l)
 		return err
 	}
 	d.changes.notify()

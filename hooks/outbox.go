@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/callhook/callhook/call"
@@ -37,12 +38,16 @@ const (
 		next_attempt_ms = ?, status_code = ?, error = ?, latency_us = ?, updated_ms = ?
 		WHERE webhook_id = ?`
 	// qPending skips deliveries whose call and hook have an earlier one
-	// still pending: they wait their turn (see order.go).
+	// still pending: they wait their turn (see order.go). Conditions
+	// leaving out lanes go between it and qPendingOrder.
 	qPending = `SELECT ` + outboxColumns + `, next_attempt_ms FROM deliveries AS d
 		WHERE state = 'pending' AND NOT EXISTS (
 			SELECT 1 FROM deliveries AS e WHERE e.call_id = d.call_id AND e.hook_id = d.hook_id
-				AND e.state = 'pending' AND e.rowid < d.rowid)
-		ORDER BY next_attempt_ms LIMIT ?`
+				AND e.state = 'pending' AND e.rowid < d.rowid)`
+	qPendingOrder = ` ORDER BY next_attempt_ms LIMIT ?`
+	// The conditions leaving out one lane.
+	qNotBrowserLane = ` AND NOT (d.hook_id = ? AND d.action = '` + ActionBrowser + `')`
+	qNotHTTPLane    = ` AND NOT (d.hook_id = ? AND d.action <> '` + ActionBrowser + `')`
 )
 
 // enqueued is one event to persist with the config it arrived under.
@@ -225,9 +230,22 @@ type dueRow struct {
 }
 
 // pending returns up to limit pending deliveries, earliest due first,
-// whole: the scheduler hands them to workers without reading them again.
-func (j *Journal) pending(ctx context.Context, limit int) ([]dueRow, error) {
-	rows, err := j.db.QueryContext(ctx, qPending, limit)
+// whole: the scheduler hands them to lanes without reading them again.
+// Deliveries of the lanes in skip are left out.
+func (j *Journal) pending(ctx context.Context, limit int, skip []laneKey) ([]dueRow, error) {
+	var q strings.Builder
+	q.WriteString(qPending)
+	args := make([]any, 0, len(skip)+1)
+	for _, k := range skip {
+		if k.browser {
+			q.WriteString(qNotBrowserLane)
+		} else {
+			q.WriteString(qNotHTTPLane)
+		}
+		args = append(args, k.hook)
+	}
+	q.WriteString(qPendingOrder)
+	rows, err := j.db.QueryContext(ctx, q.String(), append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
 	}

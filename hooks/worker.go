@@ -8,10 +8,10 @@ import (
 )
 
 // The dispatcher's goroutines: ingest writes accepted events to the
-// outbox and hands new deliveries straight to the workers when there is
-// room; the scheduler feeds the workers everything else that is due
-// (retries, backlog, deliveries resumed after a restart); the workers
-// attempt deliveries and record the outcome.
+// outbox and hands new deliveries straight to their hook's lane when it
+// has room; the scheduler feeds the lanes everything else that is due
+// (retries, backlog, deliveries resumed after a restart); the lanes'
+// workers attempt deliveries and record the outcome (lanes.go).
 
 // ingestLoop writes accepted events to the journal until ctx ends, then
 // writes what is left.
@@ -30,7 +30,7 @@ func (d *Dispatcher) ingestLoop(ctx context.Context) {
 }
 
 // flush writes one batch of accepted events to the outbox and offers the
-// new deliveries to the workers. It reports whether it wrote anything.
+// new deliveries to their lanes. It reports whether it wrote anything.
 func (d *Dispatcher) flush(ctx context.Context) bool {
 	d.mu.Lock()
 	n := min(len(d.queue), d.ingestSz)
@@ -70,32 +70,27 @@ func (d *Dispatcher) flush(ctx context.Context) bool {
 	}
 	d.persisted.Store(seq)
 	d.changes.notify()
-	full := false
 	for i := range rows {
 		id := rows[i].id
 		if !claimed[id] {
 			continue // cannot happen: a new row was with no worker
 		}
 		delete(claimed, id)
-		if !d.chains.add(chainKey{rows[i].call.ID, rows[i].hook.ID}) {
+		if !d.chains.add(chainKey{rows[i].call.ID, rows[i].hook.ID}, laneOf(&rows[i].hook)) {
 			// An earlier delivery of this call and hook is unfinished:
 			// this one waits in the outbox for its turn.
 			d.release(id)
 			signal(d.kick)
 			continue
 		}
-		if !full {
-			select {
-			case d.work <- job{id: id, row: &rows[i]}:
-				continue
-			default:
-				// The workers are busy: the rest stay pending in the
-				// outbox and the scheduler feeds them as workers free up.
-				full = true
-				signal(d.kick)
-			}
+		if d.offer(laneOf(&rows[i].hook), job{id: id, row: &rows[i]}) {
+			continue
 		}
+		// The hook's lane is full: the delivery stays pending in the
+		// outbox and the scheduler feeds it once the lane has room. (The
+		// kick covers a lane that made room before this release.)
 		d.release(id)
+		signal(d.kick)
 	}
 	// Claims of deliveries that already existed (a duplicate event): the
 	// scheduler may have skipped one meanwhile.
@@ -106,14 +101,14 @@ func (d *Dispatcher) flush(ctx context.Context) bool {
 	return true
 }
 
-// job is a delivery for a worker: its id, and the row itself when ingest
-// just wrote it (saving a read).
+// job is a delivery for a lane: its id, and the row itself when it was
+// just read or written (saving a read).
 type job struct {
 	id  string
 	row *outboxRow
 }
 
-// scheduleLoop feeds due deliveries to the workers until ctx ends, and
+// scheduleLoop feeds due deliveries to the lanes until ctx ends, and
 // prunes the journal at start and hourly.
 func (d *Dispatcher) scheduleLoop(ctx context.Context) {
 	d.prune()
@@ -156,22 +151,32 @@ func (d *Dispatcher) scheduleLoop(ctx context.Context) {
 // skipped because a worker had it.
 const inflightRecheck = 250 * time.Millisecond
 
-// feedDue hands every due pending delivery to the workers, waiting for
-// room as it goes, and returns when the next one is due (zero: none).
+// feedDue hands every due pending delivery to its lane and returns when
+// the next one is due (zero: none). It never waits for a lane: deliveries
+// of a full lane are not even read (one hook's backlog must not hide
+// another's due retry), and the lane kicks the scheduler when it has room.
 func (d *Dispatcher) feedDue(ctx context.Context) (time.Time, error) {
 	const page = 64
 	var seq uint64 // releases before the last read of the outbox
 	defer func() { d.forgetReleases(seq) }()
 	for {
+		full := d.lanes.full()
+		if len(full) > 0 && d.chains.onlyIn(full) {
+			// Nothing is pending but in lanes without room (one hook's
+			// backlog): reading the outbox would only walk that backlog.
+			// The lanes kick when they have room.
+			return time.Time{}, nil
+		}
 		d.inflightMu.Lock()
 		limit := len(d.inflight) + page
 		seq = d.releaseSeq
 		d.inflightMu.Unlock()
-		rows, err := d.j.pending(ctx, limit)
+		rows, err := d.j.pending(ctx, limit, full)
 		if err != nil {
 			return time.Time{}, err
 		}
-		now, sent := d.clock.Now(), 0
+		now, sent, refused := d.clock.Now(), 0, 0
+		filled := map[laneKey]bool{} // lanes that filled up during this pass
 		// recheck is when to look again at deliveries skipped because a
 		// worker had them: one may come back pending without a kick.
 		var recheck time.Time
@@ -187,7 +192,8 @@ func (d *Dispatcher) feedDue(ctx context.Context) (time.Time, error) {
 				}
 				return r.due, nil
 			}
-			if !d.claim(r.row.id) {
+			k := laneOf(&r.row.hook)
+			if filled[k] || !d.claim(r.row.id) {
 				continue
 			}
 			jb := job{id: r.row.id, row: &r.row}
@@ -196,18 +202,21 @@ func (d *Dispatcher) feedDue(ctx context.Context) (time.Time, error) {
 				// stale (delivered meanwhile), so the worker reads it anew.
 				jb.row = nil
 			}
-			select {
-			case d.work <- jb:
-				sent++
-			case <-ctx.Done():
+			if !d.offer(k, jb) {
 				d.release(r.row.id)
-				return time.Time{}, ctx.Err()
+				if ctx.Err() != nil {
+					return time.Time{}, ctx.Err()
+				}
+				filled[k] = true
+				refused++
+				continue
 			}
+			sent++
 		}
 		if len(rows) < limit {
 			return recheck, nil
 		}
-		if sent == 0 {
+		if sent == 0 && refused == 0 {
 			// A full page of deliveries already with the workers: look
 			// again shortly rather than spin.
 			return now.Add(10 * time.Millisecond), nil
@@ -265,28 +274,6 @@ func (d *Dispatcher) isInflight(id string) bool {
 	return ok
 }
 
-// worker attempts deliveries until ctx ends; one it has started it
-// finishes.
-func (d *Dispatcher) worker(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case jb := <-d.work:
-			retry := false
-			if ctx.Err() == nil {
-				retry = d.attempt(jb)
-			}
-			d.release(jb.id)
-			if retry {
-				// After the release: the scheduler skips deliveries still
-				// with a worker, and would not learn when this one is due.
-				signal(d.kick)
-			}
-		}
-	}
-}
-
 // attempt makes one attempt of a delivery and records it. It reports
 // whether the delivery is to be tried again.
 func (d *Dispatcher) attempt(jb job) (retry bool) {
@@ -310,9 +297,9 @@ func (d *Dispatcher) attempt(jb job) (retry bool) {
 	var out outcome
 	if h.Action == ActionBrowser {
 		// Held until the outcome is recorded, so a second browser
-		// delivery of this call and hook sees the first one's.
-		d.browserMu.Lock()
-		defer d.browserMu.Unlock()
+		// delivery of this call and hook sees the first one's. Per call
+		// and hook: an opener that hangs holds up nothing else.
+		defer d.browserLocks.lock(chainKey{row.call.ID, h.ID})()
 		opened, err := d.j.browserOpened(ctx, row.call.ID, h.ID, id)
 		switch {
 		case err != nil:
@@ -344,7 +331,7 @@ func (d *Dispatcher) attempt(jb job) (retry bool) {
 		return
 	}
 	d.changes.notify()
-	if state != StatePending && d.chains.done(chainKey{row.call.ID, h.ID}) {
+	if state != StatePending && d.chains.done(chainKey{row.call.ID, h.ID}, laneOf(h)) {
 		signal(d.kick) // the next delivery of this call and hook is due
 	}
 	d.results.publish(newResult(id, row.call.ID, h, row.trigger, no, state, now, next, out))
