@@ -9,6 +9,7 @@ import (
 
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/hooks"
+	"github.com/callhook/callhook/templates"
 )
 
 func cmdHooks(p paths, args []string, std stdio) int {
@@ -80,12 +81,16 @@ func hooksTest(p paths, args []string, std stdio) int {
 		fmt.Fprintf(std.err, "callhook: unknown trigger %q\n", t)
 		return exitUsage
 	}
-	d := hooks.NewDispatcher(nil, cfg, hooks.WithSecrets(hooks.Keyring{}), hooks.WithLogger(newLogger(std, false)))
+	// Every secret the request carried is masked in what is printed: a
+	// receiver may echo the request's headers.
+	secrets := hooks.NewSecretRecorder(hooks.Keyring{})
+	d := hooks.NewDispatcher(nil, cfg, hooks.WithSecrets(secrets), hooks.WithLogger(newLogger(std, false)))
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	// Test's error says the same as the result's; the result is printed.
 	res, err := d.Test(ctx, *h, t)
-	printTest(std, *h, t, res)
+	secrets.AddRequest(h, templates.Sample(t, cfg.User, cfg.CountryCode))
+	printTest(std, *h, t, secrets.RedactResult(res))
 	if err != nil {
 		return exitFailure
 	}

@@ -1,0 +1,70 @@
+package hooks
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/callhook/callhook/call"
+	"github.com/callhook/callhook/templates"
+)
+
+func TestSecretRecorderRedact(t *testing.T) {
+	r := NewSecretRecorder(MapSecrets{"crm": "CRMSECRET-4242", "odd": `a&b"<c>`})
+	for _, name := range []string{"crm", "odd"} {
+		if _, err := r.Get(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct{ name, in, want string }{
+		{"as sent", "Authorization: Bearer CRMSECRET-4242", "Authorization: Bearer ***"},
+		{"json escaped", `{"X-Odd":["a\u0026b\"\u003cc\u003e"]}`, `{"X-Odd":["***"]}`},
+		{"percent-encoded", "q=a%26b%22%3Cc%3E", "q=***"},
+		{"base64", "Q1JNU0VDUkVULTQyNDI=", "***"},
+		{"cut by the excerpt", "token: CRMSEC", "token: ***"},
+		{"too short a tail to tell", "tail CRM", "tail CRM"},
+		{"no secret", "ok", "ok"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := r.Redact(tt.in); got != tt.want {
+				t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// A receiver that echoes the request's headers into its body: nothing
+// Callhook sent as a secret comes back in the result.
+func TestTestResultMasksEchoedSecrets(t *testing.T) {
+	rc := newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(r.Header)
+	})
+	key := "whsec_" + strings.Repeat("QUJD", 8)
+	secrets := MapSecrets{"crm": "CRMSECRET-4242", "pw": "hunter2-pass", "sig": key}
+	h := Hook{ID: "crm", Enabled: true, Triggers: []call.Trigger{call.IncomingRing}, Action: ActionPost,
+		URL:     strings.Replace(rc.URL, "http://", "http://api:{secret.pw}@", 1) + "/",
+		Headers: map[string]string{"Authorization": "Bearer {secret.crm}", "X-Api-Key": "literal-key-77"}, SigningSecret: "sig"}
+	rec := NewSecretRecorder(secrets)
+	d := NewDispatcher(nil, testConfig(h), WithSecrets(rec), WithLogger(discardLogger()))
+	res, err := d.Test(context.Background(), h, call.IncomingRing)
+	if err == nil || res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("Test = %d, %v", res.StatusCode, err)
+	}
+	if !strings.Contains(res.Response, "CRMSECRET-4242") {
+		t.Fatalf("the receiver did not echo the secret: %q", res.Response)
+	}
+	rec.AddRequest(&h, templates.Sample(call.IncomingRing, "max", "49"))
+	res = rec.RedactResult(res)
+	for _, leak := range []string{"CRMSECRET-4242", "hunter2-pass", "YXBpOmh1bnRlcjItcGFzcw==", "literal-key-77", strings.Repeat("QUJD", 8)} {
+		if strings.Contains(res.Response, leak) || strings.Contains(res.Error, leak) {
+			t.Errorf("result holds %q: %q", leak, res.Response)
+		}
+	}
+	if !strings.Contains(res.Response, `"Authorization":["***"]`) {
+		t.Errorf("response %q does not show the mask", res.Response)
+	}
+}
