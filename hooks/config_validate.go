@@ -245,8 +245,9 @@ func anyMap(m map[string]string) map[string]any {
 }
 
 // Warnings lists what is valid but probably not meant: a source's port
-// that does not fit its transport, and placeholders a hook's triggers
-// cannot fill, which render empty.
+// that does not fit its transport, placeholders a hook's triggers cannot
+// fill, which render empty, and caller-controlled placeholders in a body
+// whose content type Callhook cannot escape for.
 func (c *Config) Warnings() []Problem {
 	out := c.Source.warnings()
 	for i := range c.Hooks {
@@ -266,6 +267,10 @@ func (c *Config) Warnings() []Problem {
 		if h.Body != "" {
 			if b, err := templates.ParseBody(h.Body, h.ContentTypeOrDefault()); err == nil {
 				warn("body", b.Template())
+				if u := b.Unescaped(); len(u) > 0 && h.Action == ActionPost {
+					out = append(out, Problem{Path: join(path, "body"), Hook: h.ID, Field: "body",
+						Message: unescapedWarning(h.ContentTypeOrDefault(), u)})
+				}
 			}
 		}
 		for _, name := range sortedKeys(anyMap(h.Headers)) {
@@ -275,4 +280,11 @@ func (c *Config) Warnings() []Problem {
 		}
 	}
 	return out
+}
+
+// unescapedWarning says that the caller's text goes out raw in a body of
+// content type ct.
+func unescapedWarning(ct string, placeholders []string) string {
+	return fmt.Sprintf("content type %q has no escaping, so %s go out exactly as the caller sent them and can change the body; "+
+		"use a JSON, form or XML content type, or the |digits or |e164 filter", ct, strings.Join(placeholders, ", "))
 }

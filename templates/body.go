@@ -1,9 +1,11 @@
 package templates
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"strings"
 
@@ -14,32 +16,51 @@ import (
 type bodyKind int
 
 const (
-	bodyPlain bodyKind = iota
-	bodyJSON
+	bodyPlain   bodyKind = iota // no escaping known: the text goes out raw
+	bodyJSON                    // one JSON value
+	bodyJSONSeq                 // a sequence of JSON values (NDJSON, JSON text sequences)
 	bodyForm
 	bodyXML
 )
 
-// kindOf maps a Content-Type to its escaping.
+// kindOf maps a Content-Type to its escaping. Every type of the JSON
+// family is JSON (application/json, text/json, application/x-json,
+// *+json, *.json, NDJSON, JSON Lines, json-seq); of the XML family XML
+// (application/xml, text/xml, *+xml, xml-*). The check is on the media
+// type's subtype whatever its top-level type: a receiver that sees
+// "json" parses JSON.
 func kindOf(contentType string) bodyKind {
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
-		mt = strings.ToLower(strings.TrimSpace(contentType))
+		// A malformed parameter must not turn off the escaping: the
+		// receiver still reads the type before the ";".
+		mt, _, _ = strings.Cut(contentType, ";")
+		mt = strings.ToLower(strings.TrimSpace(mt))
 	}
+	_, sub, ok := strings.Cut(mt, "/")
+	if !ok {
+		return bodyPlain
+	}
+	name := strings.TrimPrefix(sub, "x-")
 	switch {
-	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+	case name == "ndjson" || name == "jsonl" || name == "jsonlines" || name == "json-lines" ||
+		name == "json-seq" || strings.HasSuffix(sub, "+json-seq") || name == "json-stream":
+		return bodyJSONSeq
+	case name == "json" || strings.HasSuffix(sub, "+json") || strings.HasSuffix(sub, ".json") ||
+		strings.HasSuffix(sub, "-json"):
 		return bodyJSON
-	case mt == "application/x-www-form-urlencoded":
+	case sub == "x-www-form-urlencoded":
 		return bodyForm
-	case mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml"):
+	case name == "xml" || strings.HasSuffix(sub, "+xml") || strings.HasPrefix(name, "xml-"):
 		return bodyXML
 	}
 	return bodyPlain
 }
 
 // Body is a parsed request body template whose escaping follows its
-// content type: application/json (and +json) -> JSON, form-urlencoded ->
-// form, application/xml, text/xml (and +xml) -> XML, else plain.
+// content type: the JSON family -> JSON, form-urlencoded -> form, the XML
+// family -> XML (see kindOf). Any other type has no escaping, and the
+// caller's text goes out as sent: Unescaped names what is at risk.
 type Body struct {
 	t    *Template
 	kind bodyKind
@@ -57,7 +78,7 @@ func ParseBody(src, contentType string) (*Body, error) {
 		return nil, err
 	}
 	b := &Body{t: t, kind: kindOf(contentType)}
-	if b.kind != bodyJSON || src == "" {
+	if !b.isJSON() || src == "" {
 		return b, nil
 	}
 	if b.inString, err = jsonContexts(t); err != nil {
@@ -74,7 +95,7 @@ func ParseBody(src, contentType string) (*Body, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := checkJSON(t, []byte(out), starts); err != nil {
+		if err := checkJSON(t, []byte(out), starts, b.kind == bodyJSONSeq); err != nil {
 			return nil, err
 		}
 	}
@@ -116,10 +137,17 @@ func jsonContexts(t *Template) ([]bool, error) {
 }
 
 // checkJSON reports where a rendered body stops being JSON, as an offset
-// in the template: starts holds where each part begins in out.
-func checkJSON(t *Template, out []byte, starts []int) error {
-	var v any
-	err := json.Unmarshal(out, &v)
+// in the template: starts holds where each part begins in out. seq
+// accepts a sequence of values (NDJSON, or RFC 7464 records each after
+// an RS).
+func checkJSON(t *Template, out []byte, starts []int, seq bool) error {
+	var err error
+	if seq {
+		err = checkJSONSeq(out)
+	} else {
+		var v any
+		err = json.Unmarshal(out, &v)
+	}
 	if err == nil {
 		return nil
 	}
@@ -142,6 +170,21 @@ func checkJSON(t *Template, out []byte, starts []int) error {
 	return &Error{Offset: off, Msg: "not valid JSON (rendered with sample data: " + se.Error() + ")"}
 }
 
+// checkJSONSeq checks that out is JSON values one after the other. RS,
+// the record separator of RFC 7464, counts as white space.
+func checkJSONSeq(out []byte) error {
+	out = bytes.ReplaceAll(out, []byte{0x1e}, []byte{' '}) // same length: offsets hold
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var v json.RawMessage
+		if err := dec.Decode(&v); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+}
+
 // Template returns the underlying template.
 func (b *Body) Template() *Template { return b.t }
 
@@ -151,9 +194,11 @@ func (b *Body) Render(d Data) ([]byte, error) {
 	return []byte(s), err
 }
 
+func (b *Body) isJSON() bool { return b.kind == bodyJSON || b.kind == bodyJSONSeq }
+
 func (b *Body) escape(i int, v value) string {
 	switch b.kind {
-	case bodyJSON:
+	case bodyJSON, bodyJSONSeq:
 		if b.inString[i] {
 			return escapeJSONString(v.s)
 		}
@@ -180,4 +225,39 @@ func jsonValue(v value) string {
 		return v.s
 	}
 	return quoteJSON(v.s)
+}
+
+// callerControlled are the placeholders whose text the caller (or the
+// caller's PBX) chooses: numbers and names from SIP headers, the SIP
+// Call-ID, any SIP header, and the record that holds them.
+var callerControlled = map[string]bool{
+	"caller": true, "callee": true, "remote": true, "remote_name": true,
+	"caller_name": true, "callee_name": true, "call_id": true,
+	"header": true, "json": true,
+}
+
+// Escaped reports whether the body's content type has an escaping.
+func (b *Body) Escaped() bool { return b.kind != bodyPlain }
+
+// Unescaped returns, for a body whose content type has no escaping, the
+// caller-controlled placeholders it holds, as written and each once: the
+// caller's text reaches the receiver raw there and can change what the
+// body says. The filters e164 and digits leave only digits and "+", so a
+// placeholder with one is safe. An escaped body returns nothing.
+func (b *Body) Unescaped() []string {
+	if b.Escaped() {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range b.t.parts {
+		if !p.isRef || !callerControlled[p.ref.Name] || p.ref.Filter != "" {
+			continue
+		}
+		if tok := p.ref.Token(); !seen[tok] {
+			seen[tok] = true
+			out = append(out, tok)
+		}
+	}
+	return out
 }

@@ -220,3 +220,31 @@ func TestGenerateSigningSecret(t *testing.T) {
 		t.Errorf("signing_secret = %q", hk.SigningSecret)
 	}
 }
+
+// Caller data in a body whose content type has no escaping is a warning
+// (not an error: the hook still saves); a type that escapes has none.
+func TestEditorWarnsOfUnescapedCallerData(t *testing.T) {
+	h := newHarness(t, sampleConfig(), Options{})
+	h.u.hooks.edit("log")
+	e := h.u.hooks.editor
+	e.body.SetText("call from {caller} ({remote_name}), {remote|digits}")
+	e.contentType.SetSelected("text/plain")
+	h.settle()
+	w := e.warns.Text
+	if !e.warns.Visible() || !strings.Contains(w, "text/plain has no escaping: {caller}, {remote_name} reach the receiver") {
+		t.Errorf("warnings %q: want the unescaped caller data named", w)
+	}
+	if strings.Contains(w, "{remote|digits}") {
+		t.Errorf("warnings %q name the digits-only placeholder", w)
+	}
+	if hk, _ := h.b.lastSaved(t).Hook("log"); hk.ContentType != "text/plain" {
+		t.Errorf("saved content type %q, want the warning not to stop saving", hk.ContentType)
+	}
+
+	e.body.SetText(`{"from":"{caller}","name":"{remote_name}"}`)
+	e.contentType.SetSelected("application/json")
+	h.settle()
+	if strings.Contains(e.warns.Text, "escaping") {
+		t.Errorf("warnings %q for a JSON body", e.warns.Text)
+	}
+}

@@ -16,7 +16,8 @@ import (
 const maxPreview = 1200
 
 // checkTemplates parses the URL and body templates: errors for each, and
-// warnings for placeholders a chosen trigger cannot fill.
+// warnings for placeholders a chosen trigger cannot fill and for caller
+// data in a body whose content type has no escaping.
 func (e *editor) checkTemplates() (urlErr, bodyErr string, warns []string) {
 	seen := map[string]bool{}
 	warn := func(ws []string) {
@@ -39,6 +40,10 @@ func (e *editor) checkTemplates() (urlErr, bodyErr string, warns []string) {
 			bodyErr = err.Error()
 		} else {
 			warn(templates.Warnings(b.Template(), e.h.Triggers))
+			if u := b.Unescaped(); len(u) > 0 {
+				warn([]string{e.u.l.Tf("The content type %s has no escaping: %s reach the receiver exactly as the caller sent them and can change the body. Choose JSON, form or XML, or use the |digits filter.",
+					e.h.ContentTypeOrDefault(), strings.Join(u, ", "))})
+			}
 		}
 	}
 	for _, v := range e.h.Headers {
