@@ -56,6 +56,13 @@ bench: deps
 bench-sip: deps
 	@scripts/bench-sip.sh
 
+# Soak: 20 calls/s for 10 minutes through `callhook run` and Kamailio,
+# with a flaky receiver and a SIGKILL halfway; prints figures and fails
+# only when a delivery went missing. CI: make soak DURATION=60.
+.PHONY: soak
+soak: deps
+	@scripts/soak.sh
+
 .PHONY: bench-remote
 bench-remote: deps
 	@scripts/deps.sh tshark
