@@ -2,7 +2,6 @@ package call
 
 import (
 	"cmp"
-	"encoding/json"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -12,8 +11,8 @@ import (
 //
 // The proxy sees the softphone's INVITE, and with it the digest answer in
 // Authorization or Proxy-Authorization. A call record never hands those
-// on: {header.NAME} renders them empty, and the stored record (the JSON
-// form, which is what the journal keeps) leaves them out. The stored
+// on: {header.NAME} renders them empty, and the stored record (Stored,
+// which is what the journal keeps) leaves them out. The stored
 // record also caps the headers, since they are hostile input a caller
 // can make as large as the PBX lets through.
 const (
@@ -74,11 +73,11 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// MarshalJSON encodes the call with StoredHeaders in place of Headers:
-// the JSON form is the stored one.
-func (c Call) MarshalJSON() ([]byte, error) {
-	type plain Call // without this method
-	p := plain(c)
-	p.Headers = StoredHeaders(c.Headers)
-	return json.Marshal(p)
+// Stored returns the call as a record keeps it: with StoredHeaders in
+// place of Headers. (A method rather than MarshalJSON: a MarshalJSON
+// would be promoted into every struct that embeds a Call and replace
+// that struct's own encoding.)
+func (c Call) Stored() Call {
+	c.Headers = StoredHeaders(c.Headers)
+	return c
 }

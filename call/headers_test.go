@@ -66,7 +66,7 @@ func TestCallJSONLeavesOutCredentials(t *testing.T) {
 	c := Call{ID: "c1", Direction: In, Caller: Party{Number: "0301"}, Headers: map[string]string{
 		"proxy-authorization": "Digest response=\"0123abcd\"", "authorization": "Digest response=\"0123abcd\"", "x-queue": "S",
 	}}
-	for _, v := range []any{c, &c} {
+	for _, v := range []any{c.Stored()} {
 		b, err := json.Marshal(v)
 		if err != nil {
 			t.Fatal(err)
@@ -83,7 +83,7 @@ func TestCallJSONLeavesOutCredentials(t *testing.T) {
 		}
 	}
 	if len(c.Headers) != 3 {
-		t.Error("MarshalJSON changed the call's own headers")
+		t.Error("Stored changed the call's own headers")
 	}
 }
 

@@ -142,11 +142,26 @@ func buildRequest(ctx context.Context, h *Hook, data templates.Data, id string, 
 }
 
 // send makes one attempt of delivery id: render, request, read the
-// response. It never follows redirects and never retries.
-func send(ctx context.Context, client *http.Client, h *Hook, data templates.Data, id string, at time.Time, secrets Secrets) outcome {
+// response. It never follows redirects and never retries. What it returns
+// carries no secret it sent: a receiver that echoes the request's headers
+// or URL gets its excerpt masked before anyone stores or shows it.
+func send(ctx context.Context, client *http.Client, h *Hook, data templates.Data, id string, at time.Time, secrets Secrets) (o outcome) {
+	rec := NewSecretRecorder(secrets)
+	if data.Secret != nil {
+		data.Secret = rec.Get
+	}
+	defer func() {
+		rec.AddRequest(h, data)
+		o.response = rec.Redact(o.response)
+		if o.err != nil {
+			if m := rec.Redact(o.err.Error()); m != o.err.Error() {
+				o.err = errors.New(m)
+			}
+		}
+	}()
 	ctx, cancel := context.WithTimeout(ctx, h.TimeoutOrDefault())
 	defer cancel()
-	req, err := buildRequest(ctx, h, data, id, at, secrets)
+	req, err := buildRequest(ctx, h, data, id, at, rec)
 	if err != nil {
 		return outcome{err: err, permanent: true}
 	}
@@ -156,7 +171,7 @@ func send(ctx context.Context, client *http.Client, h *Hook, data templates.Data
 		return outcome{err: requestError(ctx, h, err), latency: time.Since(start)}
 	}
 	excerpt, readErr := readResponse(resp.Body)
-	o := outcome{status: resp.StatusCode, latency: time.Since(start), response: excerpt}
+	o = outcome{status: resp.StatusCode, latency: time.Since(start), response: excerpt}
 	switch {
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		if readErr != nil {

@@ -68,3 +68,36 @@ func TestTestResultMasksEchoedSecrets(t *testing.T) {
 		t.Errorf("response %q does not show the mask", res.Response)
 	}
 }
+
+// What the journal keeps of a delivery's response carries none of the
+// secrets the request sent, even when the receiver echoes them all.
+func TestJournalKeepsNoEchoedSecrets(t *testing.T) {
+	rc := newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest) // no retry: one attempt to look at
+		json.NewEncoder(w).Encode(r.Header)
+	})
+	h := Hook{ID: "crm", Enabled: true, Triggers: []call.Trigger{call.IncomingRing}, Action: ActionPost,
+		URL: rc.URL + "/", Headers: map[string]string{"Authorization": "Bearer {secret.crm}"}}
+	d, j := startDispatcher(t, testConfig(h), WithSecrets(MapSecrets{"crm": "CRMSECRET-4242"}))
+	c := testCall("echo-1")
+	d.Handle(event(c, call.IncomingRing))
+	waitCall(t, d, c.ID)
+	if len(rc.requests()) != 1 {
+		t.Fatalf("receiver got %d requests, want 1", len(rc.requests()))
+	}
+	got := deliveriesOf(t, j, c.ID)
+	if len(got) != 1 {
+		t.Fatalf("journal has %d deliveries, want 1", len(got))
+	}
+	full, err := j.Delivery(context.Background(), got[0].WebhookID)
+	if err != nil || len(full.History) != 1 {
+		t.Fatalf("delivery %+v, %v: want one attempt", full, err)
+	}
+	a := full.History[0]
+	if strings.Contains(a.Response, "CRMSECRET-4242") || strings.Contains(a.Error, "CRMSECRET-4242") {
+		t.Errorf("journal keeps the echoed secret: response %q error %q", a.Response, a.Error)
+	}
+	if !strings.Contains(a.Response, SecretMask) {
+		t.Errorf("journal response %q does not show the mask", a.Response)
+	}
+}

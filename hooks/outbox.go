@@ -114,7 +114,7 @@ func (j *Journal) ingest(ctx context.Context, batch []enqueued, now time.Time) (
 		if len(hooks) == 0 {
 			continue
 		}
-		callJSON, err := json.Marshal(c)
+		callJSON, err := json.Marshal(c.Stored())
 		if err != nil {
 			return nil, fmt.Errorf("encode call snapshot: %w", err)
 		}

@@ -172,12 +172,22 @@ func TestSimulateDeliversEveryTrigger(t *testing.T) {
 
 	// history shows the calls and their deliveries.
 	h := e.mustRun("", "history", "--json", "--limit", "10")
-	var hist []json.RawMessage
+	var hist []struct {
+		ID         string `json:"ID"`
+		Deliveries []struct {
+			WebhookID string `json:"webhook_id"`
+		} `json:"deliveries"`
+	}
 	if err := json.Unmarshal([]byte(h.stdout), &hist); err != nil {
-		t.Fatalf("history --json is not a JSON array: %v\n%s", err, h.stdout)
+		t.Fatalf("history --json is not a JSON array of calls: %v\n%s", err, h.stdout)
 	}
 	if len(hist) != len(cases) {
 		t.Errorf("history lists %d calls, want %d", len(hist), len(cases))
+	}
+	for _, c := range hist {
+		if c.ID == "" || len(c.Deliveries) == 0 || c.Deliveries[0].WebhookID == "" {
+			t.Errorf("history call %+v has no id or no deliveries\n%s", c, h.stdout)
+		}
 	}
 }
 
