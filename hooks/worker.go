@@ -320,7 +320,9 @@ func (d *Dispatcher) attempt(jb job) (retry bool) {
 		return
 	}
 	no := row.attempts + 1
-	state, next := d.decide(h, no, out, now)
+	// The backoff counts from the attempt's end: after a timeout of the
+	// hook's length, counting from its start would retry at once.
+	state, next := d.decide(h, no, out, d.clock.Now())
 	rec := attemptRecord{at: now, statusCode: out.status, latency: out.latency,
 		response: out.response, state: state, next: next}
 	if out.err != nil {

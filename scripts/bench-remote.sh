@@ -148,20 +148,9 @@ verify_certificate = no
 require_certificate = no
 EOF
 
-# testdata/kamailio/proxy.cfg is a Go text/template; its only actions are
-# {{.Field}} and flat {{- if .Field}}...{{- end}} blocks.
-P_IP=$PBXIP P_MOD=$MODULES P_TLSCFG=$WORK/tls.cfg python3 - "$ROOT/testdata/kamailio/proxy.cfg" >"$WORK/kamailio.cfg" <<'PY'
-import os, re, sys
-v = {"Port": "5060", "ModulesDir": os.environ["P_MOD"], "IP": os.environ["P_IP"],
-     "TLS": True, "TLSPort": "5061", "TLSConfig": os.environ["P_TLSCFG"], "NAT": False}
-s = open(sys.argv[1]).read()
-s = re.sub(r"\s*\{\{- if \.(\w+)\}\}(.*?)\s*\{\{- end\}\}", lambda m: m.group(2) if v[m.group(1)] else "", s, flags=re.S)
-s = re.sub(r"\{\{\.(\w+)\}\}", lambda m: str(v[m.group(1)]), s)
-if "{{" in s:
-    sys.exit("bench-remote: unrendered template action in proxy.cfg")
-s = s.replace("\ndebug=2\n", "\ndebug=0\n")
-sys.stdout.write(s)
-PY
+# testdata/kamailio/proxy.cfg is a Go text/template, rendered as the tests do.
+(cd "$ROOT" && go run ./scripts/kamcfg testdata/kamailio/proxy.cfg Port=5060 ModulesDir="$MODULES" \
+	IP="$PBXIP" TLS=true TLSPort=5061 TLSConfig="$WORK/tls.cfg") >"$WORK/kamailio.cfg"
 
 # start_kamailio runs Kamailio in the PBX namespace in a process group of
 # its own (setsid: the restart kills the group) and waits for its TLS port.

@@ -61,8 +61,7 @@ T=u1
 echo "building callhook and the bench receiver..."
 (cd "$ROOT" && go build -o "$WORK/callhook-bin" ./cmd/callhook && go build -o "$WORK/benchrecv" ./scripts/benchrecv)
 
-sed -e "s#{{.Port}}#$KPORT#g" -e "s#{{.ModulesDir}}#$MODULES#g" "$ROOT/testdata/kamailio/proxy.cfg" |
-	sed -e 's/^debug=2/debug=0/' >"$WORK/kamailio.cfg"
+(cd "$ROOT" && go run ./scripts/kamcfg testdata/kamailio/proxy.cfg Port="$KPORT" ModulesDir="$MODULES") >"$WORK/kamailio.cfg"
 "$KAMAILIO" -f "$WORK/kamailio.cfg" -DD -E -m 128 -M 16 -Y "$WORK" -P "$WORK/k.pid" -w "$WORK" 2>"$WORK/kamailio.log" &
 PIDS+=($!)
 for _ in $(seq 50); do

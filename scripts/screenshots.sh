@@ -120,24 +120,10 @@ verify_certificate = no
 require_certificate = no
 EOT
 
-	# Render the Go template the tests use: {{.Field}} and {{- if .Field}}
-	# ... {{- end}} blocks (not nested), "{{-" trimming the space before.
-	python3 - "$root/testdata/kamailio/proxy.cfg" "$pki/kamailio.cfg" \
+	# The Go template the tests use, rendered by the same engine.
+	(cd "$root" && go run ./scripts/kamcfg testdata/kamailio/proxy.cfg \
 		Port=5060 IP="$pbx_ip" ModulesDir="$modules" TLS=true TLSPort=5061 \
-		TLSConfig="$pki/tls.cfg" NAT=false <<'PY'
-import re, sys
-src, dst = sys.argv[1], sys.argv[2]
-v = dict(a.split("=", 1) for a in sys.argv[3:])
-text = open(src).read()
-def block(m):
-    return m.group(2) if v[m.group(1)] == "true" else ""
-text = re.sub(r"\s*\{\{- if \.(\w+)\}\}(.*?)\s*\{\{- end\}\}", block, text, flags=re.S)
-text = re.sub(r"\{\{\.(\w+)\}\}", lambda m: v[m.group(1)], text)
-if "{{" in text:
-    sys.exit("screenshots: kamailio template has a form this script cannot render: "
-             + text[text.index("{{"):][:40])
-open(dst, "w").write(text)
-PY
+		TLSConfig="$pki/tls.cfg") >"$pki/kamailio.cfg"
 	# -DD keeps the main process in the foreground (with its children),
 	# -E logs to stderr, -Y and -P keep runtime files in the temp dir.
 	ip netns exec "$ns" kamailio -f "$pki/kamailio.cfg" -DD -E -m 32 -M 8 \

@@ -103,7 +103,8 @@ type Proxy struct {
 	ctx       context.Context
 	wake      chan struct{}
 	badLogged atomic.Int64
-	dirty     atomic.Bool // state to save
+	dirty     atomic.Bool   // state to save
+	saveNow   chan struct{} // wakes the saver
 	kaEvery   time.Duration
 
 	// Set by Run before any message is handled.
@@ -132,7 +133,7 @@ func NewProxy(cfg ProxyConfig, tr *Tracker, opts ...ProxyOption) (*Proxy, error)
 		cfg.RingTimeout = defaultRingTimeout
 	}
 	p := &Proxy{cfg: cfg, tr: tr, log: slog.New(slog.DiscardHandler), parser: sipmsg.NewParser(), wake: make(chan struct{}, 1),
-		kaEvery: keepaliveEvery}
+		kaEvery: keepaliveEvery, saveNow: make(chan struct{}, 1)}
 	t, err := normTransport(cfg.Transport)
 	if err != nil {
 		return nil, fmt.Errorf("new proxy: %w (got %q)", ErrBadTransport, cfg.Transport)
@@ -309,7 +310,22 @@ func (p *Proxy) sweep(ctx context.Context) {
 			if p.dirty.Swap(false) {
 				p.saveState()
 			}
+		case <-p.saveNow:
+			// A call or binding changed: save at once, so a crash right
+			// after a call started still finds it. Bursts coalesce.
+			if p.dirty.Swap(false) {
+				p.saveState()
+			}
 		}
+	}
+}
+
+// markDirty notes that the state file is out of date.
+func (p *Proxy) markDirty() {
+	p.dirty.Store(true)
+	select {
+	case p.saveNow <- struct{}{}:
+	default:
 	}
 }
 

@@ -400,7 +400,7 @@ func (p *Proxy) readvertise(force bool) {
 			p.log.Warn("sip proxy: re-register", "error", err)
 		}
 	}
-	p.dirty.Store(true)
+	p.markDirty()
 }
 
 // replayAnswered applies the PBX's answer to one of our re-REGISTERs.
@@ -408,7 +408,7 @@ func (p *Proxy) replayAnswered(res *sipmsg.Response) {
 	switch {
 	case res.IsSuccess():
 		p.regs.confirm(res)
-		p.dirty.Store(true)
+		p.markDirty()
 		p.updateStatus()
 	case res.StatusCode == 401 || res.StatusCode == 407:
 		p.log.Warn("sip proxy: the PBX wants fresh credentials to move the registration to our new address; "+

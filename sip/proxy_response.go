@@ -49,13 +49,13 @@ func (p *Proxy) onResponse(res *sipmsg.Response, src flow) {
 	}
 	p.calls.response(res)
 	if cs := res.CSeq(); cs != nil && cs.MethodName == sipmsg.INVITE && res.StatusCode >= 200 {
-		p.dirty.Store(true)
+		p.markDirty()
 	}
 	if cs := res.CSeq(); cs != nil && cs.MethodName == sipmsg.REGISTER && src.PBX {
 		p.pbx.learn(src.Transport, ours)
 		if res.IsSuccess() {
 			p.regs.confirm(res)
-			p.dirty.Store(true)
+			p.markDirty()
 			p.updateStatus()
 		}
 		p.regs.unbumpCSeq(res)

@@ -81,9 +81,6 @@ func (p *Proxy) onRequest(req *sipmsg.Request, src flow) {
 	}
 	// Observe before forwarding: the answer may come back over another
 	// connection before the send returns, and must find the call known.
-	if req.Method == sipmsg.INVITE || req.Method == sipmsg.BYE || req.Method == sipmsg.CANCEL {
-		p.dirty.Store(true)
-	}
 	if toPhone {
 		p.calls.request(req, call.In, dst)
 	} else {
@@ -91,6 +88,9 @@ func (p *Proxy) onRequest(req *sipmsg.Request, src flow) {
 		if sc := p.phones.get(src.Addr); sc != nil && src.Transport == TransportTCP {
 			sc.used.Store(true)
 		}
+	}
+	if req.Method == sipmsg.INVITE || req.Method == sipmsg.BYE || req.Method == sipmsg.CANCEL {
+		p.markDirty()
 	}
 
 	if mf := req.MaxForwards(); mf != nil {
@@ -105,7 +105,7 @@ func (p *Proxy) onRequest(req *sipmsg.Request, src flow) {
 	if req.Method == sipmsg.REGISTER && !toPhone {
 		p.regs.bumpCSeq(req)
 		p.regs.rewriteRegister(req, src, func(user, token string) sipmsg.Uri { return p.contactFor(user, token, p.upTrans) })
-		p.dirty.Store(true)
+		p.markDirty()
 	}
 	branch := p.branch(req, dst)
 	req.PrependHeader(p.ownVia(dst, branch))
