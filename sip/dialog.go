@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/emiago/sipgo"
+	sipmsg "github.com/emiago/sipgo/sip"
 )
 
 // DialogConfig configures the RFC 4235 dialog-event subscription source.
@@ -56,6 +57,7 @@ type Dialog struct {
 	network  string // TransportUDP, TransportTCP or TransportTLS
 	tlsConf  *tls.Config
 	log      *slog.Logger
+	sipgoLog *slog.Logger // log as sipgo may write to it (dialog_log.go)
 	status   statusBox
 	mapper   *dialogMapper
 	minRetry time.Duration
@@ -122,6 +124,7 @@ func NewDialog(cfg DialogConfig, tr *Tracker, opts ...DialogOption) (*Dialog, er
 	if err := d.check(); err != nil {
 		return nil, err
 	}
+	d.sipgoLog = sipgoLogger(d.log)
 	d.mapper = newDialogMapper(tr, nil)
 	d.status.set(Status{State: StateOff, Detail: "not started", Transport: d.network})
 	return d, nil
@@ -194,13 +197,17 @@ func (d *Dialog) Status() Status { return d.status.get() }
 // retried with backoff; Run fails only when it cannot start at all.
 func (d *Dialog) Run(ctx context.Context) error {
 	d.publish()
+	// sipgo logs to slog.Default unless told otherwise, and loudly:
+	// dialog_log.go tames it.
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("callhook"), sipgo.WithUserAgentHostname(d.cfg.Domain),
-		sipgo.WithUserAgenTLSConfig(d.tlsConf))
+		sipgo.WithUserAgenTLSConfig(d.tlsConf),
+		sipgo.WithUserAgentTransportLayerOptions(sipmsg.WithTransportLayerLogger(d.sipgoLog)),
+		sipgo.WithUserAgentTransactionLayerOptions(sipmsg.WithTransactionLayerLogger(d.sipgoLog)))
 	if err != nil {
 		return d.fail(fmt.Errorf("create user agent: %w", err))
 	}
 	defer ua.Close()
-	srv, err := sipgo.NewServer(ua, sipgo.WithServerLogger(d.log))
+	srv, err := sipgo.NewServer(ua, sipgo.WithServerLogger(d.sipgoLog))
 	if err != nil {
 		return d.fail(fmt.Errorf("create server: %w", err))
 	}

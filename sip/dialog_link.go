@@ -207,7 +207,7 @@ func (d *Dialog) ready(ctx context.Context, l *link) (*link, error) {
 		l.close()
 		return nil, err
 	}
-	c, err := sipgo.NewClient(d.ua, sipgo.WithClientLogger(d.log),
+	c, err := sipgo.NewClient(d.ua, sipgo.WithClientLogger(d.sipgoLog),
 		sipgo.WithClientHostname(l.local.Addr().String()), sipgo.WithClientPort(int(l.local.Port())),
 		sipgo.WithClientConnectionAddr(l.local.String()), sipgo.WithClientNAT())
 	if err != nil {
