@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/callhook/callhook/call"
-	"github.com/callhook/callhook/templates"
 )
 
 func TestSecretRecorderRedact(t *testing.T) {
@@ -48,17 +47,14 @@ func TestTestResultMasksEchoedSecrets(t *testing.T) {
 	h := Hook{ID: "crm", Enabled: true, Triggers: []call.Trigger{call.IncomingRing}, Action: ActionPost,
 		URL:     strings.Replace(rc.URL, "http://", "http://api:{secret.pw}@", 1) + "/",
 		Headers: map[string]string{"Authorization": "Bearer {secret.crm}", "X-Api-Key": "literal-key-77"}, SigningSecret: "sig"}
-	rec := NewSecretRecorder(secrets)
-	d := NewDispatcher(nil, testConfig(h), WithSecrets(rec), WithLogger(discardLogger()))
+	d := NewDispatcher(nil, testConfig(h), WithSecrets(secrets), WithLogger(discardLogger()))
 	res, err := d.Test(context.Background(), h, call.IncomingRing)
 	if err == nil || res.StatusCode != http.StatusBadRequest {
 		t.Fatalf("Test = %d, %v", res.StatusCode, err)
 	}
-	if !strings.Contains(res.Response, "CRMSECRET-4242") {
-		t.Fatalf("the receiver did not echo the secret: %q", res.Response)
+	if !strings.Contains(res.Response, `"Authorization":`) {
+		t.Fatalf("the receiver did not echo the headers: %q", res.Response)
 	}
-	rec.AddRequest(&h, templates.Sample(call.IncomingRing, "max", "49"))
-	res = rec.RedactResult(res)
 	for _, leak := range []string{"CRMSECRET-4242", "hunter2-pass", "YXBpOmh1bnRlcjItcGFzcw==", "literal-key-77", strings.Repeat("QUJD", 8)} {
 		if strings.Contains(res.Response, leak) || strings.Contains(res.Error, leak) {
 			t.Errorf("result holds %q: %q", leak, res.Response)
