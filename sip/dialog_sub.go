@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"mime"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,6 +53,8 @@ type subscription struct {
 	// terminated; refresh asks for an early refresh (lost partial state).
 	ended   chan string
 	refresh chan struct{}
+
+	warned map[string]bool // see firstTime
 }
 
 func (d *Dialog) newSubscription(ext string, l *link) *subscription {
@@ -309,7 +312,20 @@ func (d *Dialog) onNotify(req *sipmsg.Request, tx sipmsg.ServerTransaction) {
 
 	state, reason := subscriptionState(req)
 	if body := req.Body(); len(body) > 0 {
-		d.apply(sub, body)
+		if ct := req.ContentType(); ct != nil && !isDialogInfoType(ct.Value()) {
+			// We asked for dialog-info only (Accept), so the body is
+			// not a dialog state to apply. The NOTIFY still gets its 200:
+			// it is one of our subscription's, and any other answer ends
+			// the subscription at the notifier (RFC 6665 section 4.2.2),
+			// which is fine and would only be renewed to receive the same.
+			// A body without a Content-Type goes to the parser, which
+			// refuses anything but dialog-info.
+			if sub.firstTime("content-type") {
+				d.log.Warn("NOTIFY body is not dialog-info: ignored", "ext", sub.ext, "content_type", ct.Value(), "want", DialogInfoType)
+			}
+		} else {
+			d.apply(sub, body)
+		}
 	}
 	// The 200 goes after the document is applied: NOTIFYs are handled
 	// concurrently, and a notifier that waits for each answer before the
@@ -351,6 +367,29 @@ func (d *Dialog) respond(tx sipmsg.ServerTransaction, req *sipmsg.Request, code 
 	if err := tx.Respond(sipmsg.NewResponseFromRequest(req, code, reason, nil)); err != nil {
 		d.log.Debug("answer NOTIFY", "code", code, "err", err)
 	}
+}
+
+// isDialogInfoType reports whether a Content-Type value is
+// DialogInfoType, whatever its case and parameters.
+func isDialogInfoType(v string) bool {
+	mt, _, err := mime.ParseMediaType(v)
+	return err == nil && mt == DialogInfoType
+}
+
+// firstTime reports whether what is asked for the first time in this
+// subscription: a warning about the PBX is logged once per subscription,
+// not with every NOTIFY.
+func (s *subscription) firstTime(what string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.warned[what] {
+		return false
+	}
+	if s.warned == nil {
+		s.warned = map[string]bool{}
+	}
+	s.warned[what] = true
+	return true
 }
 
 // isDialogEvent matches the Event header "dialog", parameters ignored.

@@ -139,12 +139,18 @@ func (f *fakeNotifier) send(b []byte, to net.Addr) {
 // returns the status code of the answer.
 func (f *fakeNotifier) notify(sub *sipmsg.Request, to net.Addr, callID, state, body string, cseq int) int {
 	f.t.Helper()
+	return f.notifyType(sub, to, callID, state, DialogInfoType, body, cseq)
+}
+
+// notifyType is notify with the body's Content-Type.
+func (f *fakeNotifier) notifyType(sub *sipmsg.Request, to net.Addr, callID, state, ctype, body string, cseq int) int {
+	f.t.Helper()
 	tag, _ := sub.From().Params.Get("tag")
 	msg := fmt.Sprintf("NOTIFY %s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK-%s-%d\r\n"+
 		"From: <%s>;tag=pbxtag\r\nTo: <%s>;tag=%s\r\nCall-ID: %s\r\nCSeq: %d NOTIFY\r\nMax-Forwards: 70\r\n"+
 		"Event: dialog\r\nSubscription-State: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s",
 		sub.Contact().Address.String(), f.conn.LocalAddr(), callID, cseq, sub.To().Address.String(),
-		sub.From().Address.String(), tag, callID, cseq, state, DialogInfoType, len(body), body)
+		sub.From().Address.String(), tag, callID, cseq, state, ctype, len(body), body)
 	f.send([]byte(msg), to)
 	res, _ := f.read()
 	r, ok := res.(*sipmsg.Response)
@@ -215,6 +221,55 @@ func TestDialogNotifyHandling(t *testing.T) {
 	}
 	if got, want := dialogSummary(rec.snapshot()), "incoming.ring 1001>1002\nincoming.answer 1001>1002\n"; got != want {
 		t.Errorf("events:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestDialogNotifyContentType checks that only a dialog-info body is
+// applied, and that a NOTIFY with another type is still accepted: it
+// belongs to the subscription, which a refusal would end.
+func TestDialogNotifyContentType(t *testing.T) {
+	pbx := newFakeNotifier(t)
+	var rec recorder
+	d, err := NewDialog(DialogConfig{Server: pbx.conn.LocalAddr().String(), Domain: "pbx", Watch: []string{"1002"}},
+		NewTracker("max", nil, rec.handle), WithDialogLogger(testLogger(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+
+	sub, from := pbx.acceptSubscribe()
+	tests := []struct {
+		ctype   string
+		applied bool
+	}{
+		{DialogInfoType, true},
+		{"Application/Dialog-Info+XML; charset=UTF-8", true},
+		{"application/pidf+xml", false},
+		{"text/plain", false},
+		{"application/dialog-info+xml-ish", false},
+	}
+	var want strings.Builder
+	var dialogs []string
+	for i, tt := range tests {
+		// Full documents, each adding a call: every one applied rings.
+		callID := fmt.Sprintf("c%d", i)
+		dialogs = append(dialogs, dlg("d"+callID, callID, "recipient", "early", ""))
+		body := dialogDoc(i, "full", dialogs...)
+		if code := pbx.notifyType(sub, from, sub.CallID().Value(), "active", tt.ctype, body, i+1); code != 200 {
+			t.Errorf("NOTIFY with %s answered %d, want 200", tt.ctype, code)
+		}
+		if tt.applied {
+			want.WriteString("incoming.ring 1001>1002\n")
+		}
+	}
+	if got := dialogSummary(rec.snapshot()); got != want.String() {
+		t.Errorf("events:\n%s\nwant:\n%s", got, want.String())
 	}
 }
 
