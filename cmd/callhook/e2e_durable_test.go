@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/callhook/callhook/internal/siptest"
 )
 
 // A delivery waiting for its retry when the process is killed with SIGKILL
@@ -58,12 +60,11 @@ func TestPendingDeliverySurvivesKill9(t *testing.T) {
 // `secret set` stores into the real OS keychain, and a hook header using
 // {secret.NAME} is rendered from it. Needs scripts/with-session.sh.
 func TestSecretFromRealKeychain(t *testing.T) {
+	msg := ""
 	if os.Getenv("CALLHOOK_KEYRING") != "1" {
-		if os.Getenv("CALLHOOK_REQUIRE_PEERS") == "1" {
-			t.Fatal("no keychain session: run the tests under scripts/with-session.sh")
-		}
-		t.Skip("no keychain session: run under scripts/with-session.sh")
+		msg = "no keychain session: run the tests under scripts/with-session.sh"
 	}
+	siptest.RequireReal(t, msg)
 	rc := newReceiver(t)
 	e := newEnv(t, fmt.Sprintf(`{"version":1,"enabled":true,"source":{"mode":"none"},
   "hooks":[{"id":"crm","enabled":true,"triggers":["incoming.ring"],"action":"get","url":%q,

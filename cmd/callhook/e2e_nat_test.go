@@ -196,9 +196,6 @@ func (p *natProxy) outgoing() {
 // Callhook through the mapping; over TCP through the connection Callhook
 // opened.
 func TestRunProxyModeBehindNAT(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits out the router's UDP timeout")
-	}
 	t.Parallel()
 	for _, tc := range []struct {
 		transport string
@@ -245,9 +242,6 @@ func TestRunProxyModeBehindNAT(t *testing.T) {
 // fires the hooks (keepalives hold the mapping), and so does one after
 // the subscription's refresh (at 80% of 75 s), sent from behind the NAT.
 func TestRunDialogModeBehindNAT(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits out the router's UDP timeout")
-	}
 	t.Parallel()
 	const user, password, expires = "1002", "pw1002", 75
 	a := startNATAgent(t, siptest.BedOptions{Config: "dialog", User: user, Password: password},

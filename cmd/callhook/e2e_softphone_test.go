@@ -82,21 +82,19 @@ func TestRunProxyModeBaresipBehindNAT(t *testing.T) {
 	p.srv.stop()
 }
 
-// requireBaresip finds baresip and its modules, or skips (fails when
-// CALLHOOK_REQUIRE_PEERS=1).
+// requireBaresip finds baresip and its modules, or ends the test as
+// siptest.RequireReal does.
 func requireBaresip(t *testing.T) string {
 	t.Helper()
 	bin, err := exec.LookPath("baresip")
 	if err == nil {
 		_, err = os.Stat(filepath.Join(baresipModules, "ctrl_tcp.so"))
 	}
+	msg := ""
 	if err != nil {
-		msg := "softphone test needs baresip with its modules in " + baresipModules + ": " + err.Error()
-		if os.Getenv(siptest.RequirePeersEnv) == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		msg = "softphone test needs baresip with its modules in " + baresipModules + ": " + err.Error()
 	}
+	siptest.RequireReal(t, msg)
 	return bin
 }
 

@@ -89,9 +89,6 @@ func TestBedKamailioRestartsInNetns(t *testing.T) {
 // through the router and then stays silent is unreachable once the
 // router forgets its UDP mapping, however NAT-aware the PBX is.
 func TestBedNATPinholeCloses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits 45 s for the router's conntrack timeout")
-	}
 	t.Parallel()
 	bin := RequirePeers(t)
 	b := NewBed(t, bin, BedOptions{NAT: true})

@@ -24,8 +24,8 @@ const netnsDir = "/var/run/netns"
 var ErrNetns = errors.New("network namespace unavailable")
 
 // RequireNetns checks that the test may build namespaces: it runs as root
-// and finds ip and nft. Otherwise it skips, or fails when
-// CALLHOOK_REQUIRE_PEERS=1.
+// and finds ip and nft. Otherwise, and under -short, it ends the test as
+// RequireReal does.
 func RequireNetns(t testing.TB) {
 	t.Helper()
 	var missing []string
@@ -37,15 +37,12 @@ func RequireNetns(t testing.TB) {
 			missing = append(missing, name)
 		}
 	}
-	if len(missing) == 0 {
-		return
+	msg := ""
+	if len(missing) > 0 {
+		msg = "network-namespace test bed needs: " + joinComma(missing) +
+			" (run as root with iproute2 and nftables)"
 	}
-	msg := "network-namespace test bed needs: " + joinComma(missing) +
-		" (run as root with iproute2 and nftables)"
-	if os.Getenv(RequirePeersEnv) == "1" {
-		t.Fatal(msg + "; failing because " + RequirePeersEnv + "=1")
-	}
-	t.Skip(msg)
+	RequireReal(t, msg)
 }
 
 // InNS runs fn on a goroutine of its own that entered network namespace

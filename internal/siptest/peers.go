@@ -13,8 +13,9 @@
 // softphones and hook receivers run on the agent side (Command, InNS).
 // Namespaces need root, ip and nft (RequireNetns).
 //
-// Tests skip when the binaries are missing, unless CALLHOOK_REQUIRE_PEERS=1
-// (set in CI), where a missing peer fails the test instead.
+// Tests skip under go test -short, and when the binaries are missing,
+// unless CALLHOOK_REQUIRE_PEERS=1 (set in CI), where a missing peer fails
+// the test instead (RequireReal).
 package siptest
 
 import (
@@ -23,10 +24,6 @@ import (
 	"path/filepath"
 	"testing"
 )
-
-// RequirePeersEnv names the variable that turns a missing peer from a
-// skip into a failure.
-const RequirePeersEnv = "CALLHOOK_REQUIRE_PEERS"
 
 // Binaries are the peer executables a test needs.
 type Binaries struct {
@@ -45,8 +42,8 @@ var moduleDirs = []string{
 	"/usr/local/lib/kamailio/modules",
 }
 
-// RequirePeers finds kamailio and sipp, or skips the test (fails it when
-// CALLHOOK_REQUIRE_PEERS=1) saying what is missing.
+// RequirePeers finds kamailio and sipp, or ends the test as RequireReal
+// does: it skips under -short, and says what is missing otherwise.
 func RequirePeers(t testing.TB) Binaries {
 	t.Helper()
 	var b Binaries
@@ -77,15 +74,12 @@ func RequirePeers(t testing.TB) Binaries {
 	if b.Kamailio != "" && b.ModulesDir == "" {
 		missing = append(missing, "kamailio modules (set KAMAILIO_MODULES)")
 	}
-	if len(missing) == 0 {
-		return b
+	msg := ""
+	if len(missing) > 0 {
+		msg = "end-to-end SIP test needs real peers; missing: " + joinComma(missing) +
+			" (install kamailio and sipp, e.g. apt-get install kamailio sip-tester)"
 	}
-	msg := "end-to-end SIP test needs real peers; missing: " + joinComma(missing) +
-		" (install kamailio and sipp, e.g. apt-get install kamailio sip-tester)"
-	if os.Getenv(RequirePeersEnv) == "1" {
-		t.Fatal(msg + "; failing because " + RequirePeersEnv + "=1")
-	}
-	t.Skip(msg)
+	RequireReal(t, msg)
 	return b
 }
 
