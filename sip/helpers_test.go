@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/callhook/callhook/call"
+	"github.com/callhook/callhook/internal/siptest"
 )
 
 // recorder is a tracker handler that keeps every event.
@@ -28,15 +29,12 @@ func (r *recorder) snapshot() []call.Event {
 	return append([]call.Event(nil), r.events...)
 }
 
-// settle waits until n events arrived, then a little longer so that a
-// duplicate would show.
+// settle waits until n events arrived and for siptest.Quiet more, failing
+// the test if fewer came. It returns all that came, for the caller to
+// compare: a duplicate shows as one event too many.
 func (r *recorder) settle(t *testing.T, n int) []call.Event {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for len(r.snapshot()) < n && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	time.Sleep(400 * time.Millisecond)
+	siptest.Settle(t, "events", n, 10*time.Second, func() int { return len(r.snapshot()) })
 	return r.snapshot()
 }
 

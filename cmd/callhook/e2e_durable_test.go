@@ -45,15 +45,15 @@ func TestPendingDeliverySurvivesKill9(t *testing.T) {
 	close(healthy)
 
 	srv := e.startRun(ctx)
-	got := rc.waitFor(t, 2, 30*time.Second)
+	// Delivered once: one failed attempt, one resumed delivery, no more.
+	siptest.Exactly(t, "requests", 2, 30*time.Second, rc.count)
+	srv.stop()
+	got := rc.requests()
+	if len(got) != 2 {
+		t.Fatalf("receiver got %d requests, want 2 (one failed attempt, one resumed delivery)", len(got))
+	}
 	if id := got[1].Header.Get("webhook-id"); id != first.Header.Get("webhook-id") {
 		t.Errorf("resumed delivery has webhook-id %q, want %q", id, first.Header.Get("webhook-id"))
-	}
-	srv.stop()
-	// Delivered once: nothing more arrives.
-	time.Sleep(500 * time.Millisecond)
-	if n := len(rc.requests()); n != 2 {
-		t.Errorf("receiver got %d requests, want 2 (one failed attempt, one resumed delivery)", n)
 	}
 }
 

@@ -116,6 +116,13 @@ func (rc *receiver) requests() []received {
 	return append([]received(nil), rc.got...)
 }
 
+// count is how many requests the receiver has had.
+func (rc *receiver) count() int {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return len(rc.got)
+}
+
 func (rc *receiver) setRespond(f func(n int, r received) (int, http.Header)) {
 	rc.mu.Lock()
 	rc.respond = f
@@ -139,14 +146,13 @@ func (rc *receiver) waitFor(t *testing.T, n int, within time.Duration) []receive
 }
 
 // callHooks waits for the len(triggers) hooks of one call after the
-// first before requests, gives a duplicate half a second to show, and
-// checks that each trigger came once, in order, for one call id, with
-// the body fields in want ("outcome" only where a call ends). It returns
-// the decoded bodies.
+// first before requests, and for siptest.Quiet more for a duplicate to
+// show, and checks that each trigger came once, in order, for one call
+// id, with the body fields in want ("outcome" only where a call ends).
+// It returns the decoded bodies.
 func (rc *receiver) callHooks(t *testing.T, before int, triggers []string, want map[string]string) []map[string]any {
 	t.Helper()
-	rc.waitFor(t, before+len(triggers), 15*time.Second)
-	time.Sleep(500 * time.Millisecond)
+	siptest.Exactly(t, "webhooks", before+len(triggers), 15*time.Second, rc.count)
 	var got []string
 	var evs []map[string]any
 	ids := map[any]bool{}

@@ -55,12 +55,20 @@ func TestRunReloadKeepsSourceThatRuns(t *testing.T) {
 			srv.waitLog("call source not changed", 15*time.Second)
 			// Still listening where it did; stop fails unless run was still
 			// running and exits 0.
-			time.Sleep(200 * time.Millisecond)
-			if c, err := net.ListenPacket("udp", listen); err == nil {
-				c.Close()
+			if !siptest.Steady(func() bool { return listening(listen) }) {
 				t.Fatalf("nothing listens on %s after the failed reload:\n%s", listen, srv.logs())
 			}
 			srv.stop()
 		})
 	}
+}
+
+// listening reports whether something holds UDP address addr.
+func listening(addr string) bool {
+	c, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return true
+	}
+	c.Close()
+	return false
 }
