@@ -258,8 +258,8 @@ func TestDialectMapping(t *testing.T) {
 				if err != nil {
 					t.Fatalf("doc %d: %v", i, err)
 				}
-				if r := m.apply(entityA, info); r != applied {
-					t.Fatalf("doc %d: %v", i, r)
+				if r := m.apply(entityA, info); r.result != applied {
+					t.Fatalf("doc %d: %+v", i, r)
 				}
 			}
 			evs := rec.snapshot()

@@ -13,6 +13,23 @@ import (
 // starting its call again.
 const endedMemory = 15 * time.Minute
 
+// Limits on what a PBX can make the mapper do. A document lists the
+// dialogs of one extension, and an agent has a handful at a time: one
+// talking, one on hold, one ringing (call waiting), a transfer or
+// conference leg, and, in full documents, the ended ones the PBX lists
+// for a while. A broken or hostile notifier once sent 60 partial
+// documents of 180 new dialogs each, which made 10,800 calls and as many
+// webhook deliveries.
+const (
+	// maxDocDialogs bounds the dialog elements applied from one
+	// document; the rest are ignored, except that a full document's
+	// listing still keeps their calls from being ended.
+	maxDocDialogs = 64
+	// maxExtCalls bounds the calls in progress per watched extension;
+	// a dialog that would start one more starts none.
+	maxExtCalls = 32
+)
+
 // dialogMapper turns the dialog-info documents of the watched entities
 // into tracker calls: trying, proceeding and early ring, confirmed
 // answers, terminated ends. Each dialog element is read in its dialect
@@ -29,6 +46,7 @@ type dialogMapper struct {
 	mu       sync.Mutex
 	versions map[string]uint64 // entity -> version of the last applied document
 	calls    map[string]*mappedCall
+	active   map[string]int // entity -> calls in progress, at most maxExtCalls
 	ended    map[string]time.Time
 	lines    map[string]*extLine // entity -> extension state
 	seq      uint64              // makes extension-state call ids unique
@@ -53,6 +71,7 @@ func newDialogMapper(tr *Tracker, now func() time.Time) *dialogMapper {
 		tr: tr, now: now,
 		versions: map[string]uint64{},
 		calls:    map[string]*mappedCall{},
+		active:   map[string]int{},
 		ended:    map[string]time.Time{},
 		lines:    map[string]*extLine{},
 	}
@@ -71,28 +90,59 @@ type applyResult int
 
 const (
 	applied applyResult = iota
-	// stale: the version is not newer than the last applied one, so the
-	// document arrived late (NOTIFYs are handled concurrently).
+	// stale: a partial document with the version of the last one
+	// applied, a retransmission; it is dropped.
 	stale
-	// gap: a partial document that does not follow the last one; it is
+	// gap: a partial document that does not follow the last one applied
+	// (one got lost, or the notifier restarted and counts again); it is
 	// dropped and the subscriber should refresh for full state (RFC 4235
 	// section 4.1.2).
 	gap
 )
 
+// applyReport says what apply did with a document.
+type applyReport struct {
+	result applyResult
+	// restart: a full document whose version is below the last one's,
+	// from after was; applied as the notifier having restarted.
+	restart bool
+	after   uint64
+	// skipped counts the dialog elements past maxDocDialogs; refused
+	// the calls not started since the extension had maxExtCalls.
+	skipped, refused int
+}
+
 // apply applies one document for entity (the URI subscribed to).
-func (m *dialogMapper) apply(entity string, doc DialogInfo) applyResult {
+//
+// RFC 4235 section 4.1 has the version go up by one with each NOTIFY of
+// a subscription, from any number at its start (reset). A partial
+// document must follow the last one applied; a full one replaces what
+// went before, and is applied whatever its version: a notifier that
+// restarted and kept the subscription (Asterisk restores them) counts
+// again from 0, one whose counter reached the 64-bit maximum wraps, and
+// dropping their documents as old would stop the subscription until it
+// is replaced. A document is never older than the last one applied for
+// a notifier that follows RFC 6665: it sends the next NOTIFY after the
+// answer to the previous one, which comes after the document is applied
+// (Dialog.onNotify).
+func (m *dialogMapper) apply(entity string, doc DialogInfo) applyReport {
+	var rep applyReport
 	if doc.Empty() {
-		return applied
+		return rep
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	last, ok := m.versions[entity]
-	if ok && doc.Version <= last {
-		return stale
-	}
-	if doc.State == DocPartial && (!ok || doc.Version != last+1) {
-		return gap
+	switch {
+	case doc.State == DocFull:
+		rep.restart, rep.after = ok && doc.Version < last, last
+	case ok && doc.Version == last:
+		rep.result = stale
+		return rep
+	case !ok || doc.Version != last+1:
+		// last+1 wraps at the maximum, as the notifier's counter does.
+		rep.result = gap
+		return rep
 	}
 	m.versions[entity] = doc.Version
 	at := m.now()
@@ -101,11 +151,17 @@ func (m *dialogMapper) apply(entity string, doc DialogInfo) applyResult {
 	ext := uriUser(entity)
 	listed := map[string]bool{}
 	complete := len(doc.Dialogs) == 0
-	for _, e := range doc.Dialogs {
+	for i, e := range doc.Dialogs {
 		d := dialectOf(ext, e)
+		over := i >= maxDocDialogs
+		if over {
+			rep.skipped++
+		}
 		switch d {
 		case DialectExtState, DialectExtStateCID:
-			m.extLocked(entity, e, at)
+			if !over {
+				m.extLocked(entity, e, at)
+			}
 			continue
 		case DialectUnknown:
 			continue
@@ -114,7 +170,9 @@ func (m *dialogMapper) apply(entity string, doc DialogInfo) applyResult {
 		}
 		key := e.CallKey()
 		listed[key] = true
-		m.dialogLocked(entity, d, key, e, at)
+		if !over && !m.dialogLocked(entity, d, key, e, at) {
+			rep.refused++
+		}
 	}
 	if doc.State == DocFull && complete {
 		// A full RFC 4235 document lists every dialog of the entity: a
@@ -131,17 +189,24 @@ func (m *dialogMapper) apply(entity string, doc DialogInfo) applyResult {
 			m.extEndLocked(l, at)
 		}
 	}
-	return applied
+	return rep
 }
 
-func (m *dialogMapper) dialogLocked(entity string, d Dialect, key string, e DialogElem, at time.Time) {
+// dialogLocked applies one dialog of entity to its call. It reports
+// false when the dialog would have started a call and the entity already
+// has maxExtCalls.
+func (m *dialogMapper) dialogLocked(entity string, d Dialect, key string, e DialogElem, at time.Time) bool {
 	if _, ok := m.ended[key]; ok {
-		return
+		return true
 	}
 	c := m.calls[key]
 	switch e.State {
 	case DialogTrying, DialogProceeding, DialogEarly, DialogConfirmed:
 		if c == nil {
+			if m.active[entity] >= maxExtCalls {
+				return false
+			}
+			m.active[entity]++
 			c = &mappedCall{entity: entity, dialect: d, dir: direction(e), dialogs: map[string]string{}}
 			m.calls[key] = c
 			m.tr.Ring(observe(key, entity, e, at))
@@ -159,20 +224,24 @@ func (m *dialogMapper) dialogLocked(entity string, d Dialect, key string, e Dial
 			// Ended before we saw it, or before we subscribed: nothing
 			// rang, so nothing may hang up.
 			m.ended[key] = at
-			return
+			return true
 		}
 		c.dialogs[e.Key()] = DialogTerminated
 		for _, st := range c.dialogs {
 			if st != DialogTerminated {
-				return
+				return true
 			}
 		}
 		m.endLocked(key, c, e, at)
 	}
+	return true
 }
 
 func (m *dialogMapper) endLocked(key string, c *mappedCall, last DialogElem, at time.Time) {
 	delete(m.calls, key)
+	if m.active[c.entity]--; m.active[c.entity] <= 0 {
+		delete(m.active, c.entity)
+	}
 	m.ended[key] = at
 	if c.answerUnknown() {
 		m.tr.endUnknown(key, at)

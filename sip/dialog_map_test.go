@@ -2,6 +2,7 @@ package sip
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func dialogSummary(evs []call.Event) string {
 const entity1002 = "sip:1002@127.0.0.1"
 
 // dialogDoc builds a dialog-info document for 1002.
-func dialogDoc(version int, state string, dialogs ...string) string {
+func dialogDoc(version uint64, state string, dialogs ...string) string {
 	return fmt.Sprintf(`<?xml version="1.0"?><dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="%d" state="%s" entity="%s">%s</dialog-info>`,
 		version, state, entity1002, strings.Join(dialogs, ""))
 }
@@ -120,7 +121,7 @@ func TestDialogMapper(t *testing.T) {
 			want: "incoming.ring 1001>1002\nincoming.answer 1001>1002\nincoming.hangup 1001>1002 answered\n",
 		},
 		{
-			name: "stale and repeated versions are dropped",
+			name: "full documents apply whatever their version",
 			docs: []string{dialogDoc(3, "full", in("confirmed", "")), dialogDoc(2, "full", in("early", "")), dialogDoc(3, "full", in("terminated", "")), dialogDoc(4, "full", in("terminated", ""))},
 			want: "incoming.ring 1001>1002\nincoming.answer 1001>1002\nincoming.hangup 1001>1002 answered\n",
 		},
@@ -164,30 +165,161 @@ func TestDialogMapper(t *testing.T) {
 	}
 }
 
-func TestDialogMapperResetAcceptsNewSubscription(t *testing.T) {
+func mustDialogInfo(t *testing.T, doc string) DialogInfo {
+	t.Helper()
+	info, err := ParseDialogInfo([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info
+}
+
+// TestDialogMapperVersions checks the version rules of RFC 4235 section
+// 4.1 against notifiers that restart or count to the end.
+func TestDialogMapperVersions(t *testing.T) {
+	const top = math.MaxUint64
+	in := func(id, state string) string { return dlg("d"+id, id, "recipient", state, "") }
+	type step struct {
+		doc     string
+		want    applyResult
+		restart bool
+	}
+	tests := []struct {
+		name  string
+		steps []step
+		want  string
+	}{
+		{
+			name: "counter wraps after the maximum",
+			steps: []step{
+				{doc: dialogDoc(top, "full", in("c1", "early"))},
+				{doc: dialogDoc(0, "partial", in("c1", "terminated"))},
+			},
+			want: "incoming.ring 1001>1002\nincoming.hangup 1001>1002 missed\nincoming.missed 1001>1002 missed\n",
+		},
+		{
+			name: "full document with a lower version is a restart",
+			steps: []step{
+				{doc: dialogDoc(top, "full", in("c1", "confirmed"))},
+				{doc: dialogDoc(0, "full", in("c2", "early")), restart: true},
+				{doc: dialogDoc(1, "partial", in("c2", "confirmed"))},
+			},
+			want: "incoming.ring 1001>1002\nincoming.answer 1001>1002\n" + // c1
+				"incoming.ring 1001>1002\nincoming.hangup 1001>1002 answered\n" + // c2 rings, c1 not listed
+				"incoming.answer 1001>1002\n", // c2
+		},
+		{
+			name: "partial document with a lower version asks for full state",
+			steps: []step{
+				{doc: dialogDoc(5, "full", in("c1", "early"))},
+				{doc: dialogDoc(2, "partial", in("c1", "confirmed")), want: gap},
+				{doc: dialogDoc(3, "full", in("c1", "confirmed")), restart: true},
+			},
+			want: "incoming.ring 1001>1002\nincoming.answer 1001>1002\n",
+		},
+		{
+			name: "repeated partial document is dropped",
+			steps: []step{
+				{doc: dialogDoc(1, "full", in("c1", "early"))},
+				{doc: dialogDoc(2, "partial", in("c1", "confirmed"))},
+				{doc: dialogDoc(2, "partial", in("c1", "terminated")), want: stale},
+			},
+			want: "incoming.ring 1001>1002\nincoming.answer 1001>1002\n",
+		},
+		{
+			name: "partial document first asks for full state",
+			steps: []step{
+				{doc: dialogDoc(0, "partial", in("c1", "early")), want: gap},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var rec recorder
+			m := newDialogMapper(NewTracker("max", nil, rec.handle), nil)
+			for i, s := range tt.steps {
+				r := m.apply(entity1002, mustDialogInfo(t, s.doc))
+				if r.result != s.want || r.restart != s.restart {
+					t.Errorf("doc %d: %+v, want result %v restart %v", i, r, s.want, s.restart)
+				}
+			}
+			if got := dialogSummary(rec.snapshot()); got != tt.want {
+				t.Errorf("events:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDialogMapperReset checks that a new subscription's documents are
+// not taken to follow the last one's: its first partial asks for full
+// state.
+func TestDialogMapperReset(t *testing.T) {
 	var rec recorder
-	tr := NewTracker("max", nil, rec.handle)
-	m := newDialogMapper(tr, nil)
-	info := func(s string) DialogInfo {
-		d, err := ParseDialogInfo([]byte(s))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	if r := m.apply(entity1002, info(dialogDoc(7, "full"))); r != applied {
-		t.Fatalf("first document: %v", r)
-	}
-	if r := m.apply(entity1002, info(dialogDoc(1, "full", dlg("d", "c9", "recipient", "early", "")))); r != stale {
-		t.Fatalf("older version before reset: %v, want stale", r)
+	m := newDialogMapper(NewTracker("max", nil, rec.handle), nil)
+	if r := m.apply(entity1002, mustDialogInfo(t, dialogDoc(7, "full"))); r.result != applied {
+		t.Fatalf("first document: %+v", r)
 	}
 	m.reset(entity1002)
-	if r := m.apply(entity1002, info(dialogDoc(1, "full", dlg("d", "c9", "recipient", "early", "")))); r != applied {
-		t.Fatalf("version 1 of a new subscription: %v, want applied", r)
+	if r := m.apply(entity1002, mustDialogInfo(t, dialogDoc(8, "partial", dlg("d", "c9", "recipient", "early", "")))); r.result != gap {
+		t.Fatalf("partial document of a new subscription: %+v, want gap", r)
+	}
+	if r := m.apply(entity1002, mustDialogInfo(t, dialogDoc(1, "full", dlg("d", "c9", "recipient", "early", "")))); r.result != applied || r.restart {
+		t.Fatalf("version 1 of a new subscription: %+v, want applied, no restart", r)
 	}
 	evs := rec.snapshot()
 	if len(evs) != 1 || evs[0].Trigger != call.IncomingRing || evs[0].Call.ID != "c9" || evs[0].Call.Caller.Name != "Remote" {
 		t.Fatalf("events = %+v", evs)
+	}
+}
+
+// ringing returns n early incoming dialogs with call-ids prefix0...
+func ringing(prefix string, n int) []string {
+	var out []string
+	for i := range n {
+		id := fmt.Sprintf("%s%d", prefix, i)
+		out = append(out, dlg("d"+id, id, "recipient", "early", ""))
+	}
+	return out
+}
+
+// TestDialogMapperCaps plays the notifier of issue #10, whose partial
+// documents listed 180 new dialogs each.
+func TestDialogMapperCaps(t *testing.T) {
+	var rec recorder
+	m := newDialogMapper(NewTracker("max", nil, rec.handle), nil)
+	r := m.apply(entity1002, mustDialogInfo(t, dialogDoc(1, "full", ringing("a", 180)...)))
+	if r.skipped != 180-maxDocDialogs || r.refused != maxDocDialogs-maxExtCalls {
+		t.Errorf("first document: %+v, want %d skipped, %d refused", r, 180-maxDocDialogs, maxDocDialogs-maxExtCalls)
+	}
+	for v := range uint64(60) {
+		m.apply(entity1002, mustDialogInfo(t, dialogDoc(2+v, "partial", ringing(fmt.Sprintf("p%d-", v), 180)...)))
+	}
+	if n := len(rec.snapshot()); n != maxExtCalls {
+		t.Fatalf("%d events, want %d rings", n, maxExtCalls)
+	}
+	// Calls that end make room again.
+	m.apply(entity1002, mustDialogInfo(t, dialogDoc(100, "full")))
+	m.apply(entity1002, mustDialogInfo(t, dialogDoc(101, "full", ringing("b", 1)...)))
+	evs := rec.snapshot()
+	if last := evs[len(evs)-1]; last.Trigger != call.IncomingRing || last.Call.ID != "b0" {
+		t.Errorf("after the calls ended, last event %s %s, want the ring of b0", last.Trigger, last.Call.ID)
+	}
+}
+
+// TestDialogMapperCapKeepsListedCalls checks that a full document over
+// maxDocDialogs does not end the calls it lists past the cap.
+func TestDialogMapperCapKeepsListedCalls(t *testing.T) {
+	var rec recorder
+	m := newDialogMapper(NewTracker("max", nil, rec.handle), nil)
+	calls := ringing("c", 10)
+	m.apply(entity1002, mustDialogInfo(t, dialogDoc(1, "full", calls...)))
+	var ended []string
+	for i := range maxDocDialogs - 4 {
+		ended = append(ended, dlg(fmt.Sprintf("dx%d", i), fmt.Sprintf("x%d", i), "recipient", "terminated", ""))
+	}
+	m.apply(entity1002, mustDialogInfo(t, dialogDoc(2, "full", append(ended, calls...)...)))
+	if got, want := dialogSummary(rec.snapshot()), strings.Repeat("incoming.ring 1001>1002\n", 10); got != want {
+		t.Errorf("events:\n%s\nwant:\n%s", got, want)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"mime"
 	"slices"
@@ -349,17 +350,36 @@ func (d *Dialog) apply(sub *subscription, body []byte) {
 		return
 	}
 	d.noteDialects(sub, info, body)
-	switch d.mapper.apply(sub.entity, info) {
+	rep := d.mapper.apply(sub.entity, info)
+	log := d.log.With("ext", sub.ext, "version", info.Version)
+	switch rep.result {
 	case applied:
-		d.log.Debug("dialog-info applied", "ext", sub.ext, "version", info.Version, "state", info.State, "dialogs", len(info.Dialogs))
+		log.Debug("dialog-info applied", "state", info.State, "dialogs", len(info.Dialogs))
 	case stale:
-		d.log.Debug("stale dialog-info dropped", "ext", sub.ext, "version", info.Version)
+		log.Debug("repeated dialog-info dropped")
 	case gap:
-		// A partial document after a lost one: refresh for full state.
+		// A partial document after a lost one, or after the notifier
+		// restarted: refresh for full state.
+		log.Debug("partial dialog-info out of sequence: refreshing for full state")
 		select {
 		case sub.refresh <- struct{}{}:
 		default:
 		}
+	}
+	if rep.restart {
+		level := slog.LevelDebug
+		if sub.firstTime("restart") {
+			level = slog.LevelInfo
+		}
+		log.Log(context.Background(), level, "dialog-info version went back: taken as a PBX restart", "after", rep.after)
+	}
+	// A PBX that goes over a limit tends to do so with every NOTIFY:
+	// warn once per subscription.
+	if rep.skipped > 0 && sub.firstTime("doc-cap") {
+		log.Warn("dialog-info lists too many dialogs: only the first ones are applied", "dialogs", len(info.Dialogs), "cap", maxDocDialogs)
+	}
+	if rep.refused > 0 && sub.firstTime("ext-cap") {
+		log.Warn("too many calls in progress for the extension: new ones are ignored until some end", "cap", maxExtCalls, "ignored", rep.refused)
 	}
 }
 

@@ -224,55 +224,6 @@ func TestDialogNotifyHandling(t *testing.T) {
 	}
 }
 
-// TestDialogNotifyContentType checks that only a dialog-info body is
-// applied, and that a NOTIFY with another type is still accepted: it
-// belongs to the subscription, which a refusal would end.
-func TestDialogNotifyContentType(t *testing.T) {
-	pbx := newFakeNotifier(t)
-	var rec recorder
-	d, err := NewDialog(DialogConfig{Server: pbx.conn.LocalAddr().String(), Domain: "pbx", Watch: []string{"1002"}},
-		NewTracker("max", nil, rec.handle), WithDialogLogger(testLogger(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
-
-	sub, from := pbx.acceptSubscribe()
-	tests := []struct {
-		ctype   string
-		applied bool
-	}{
-		{DialogInfoType, true},
-		{"Application/Dialog-Info+XML; charset=UTF-8", true},
-		{"application/pidf+xml", false},
-		{"text/plain", false},
-		{"application/dialog-info+xml-ish", false},
-	}
-	var want strings.Builder
-	var dialogs []string
-	for i, tt := range tests {
-		// Full documents, each adding a call: every one applied rings.
-		callID := fmt.Sprintf("c%d", i)
-		dialogs = append(dialogs, dlg("d"+callID, callID, "recipient", "early", ""))
-		body := dialogDoc(i, "full", dialogs...)
-		if code := pbx.notifyType(sub, from, sub.CallID().Value(), "active", tt.ctype, body, i+1); code != 200 {
-			t.Errorf("NOTIFY with %s answered %d, want 200", tt.ctype, code)
-		}
-		if tt.applied {
-			want.WriteString("incoming.ring 1001>1002\n")
-		}
-	}
-	if got := dialogSummary(rec.snapshot()); got != want.String() {
-		t.Errorf("events:\n%s\nwant:\n%s", got, want.String())
-	}
-}
-
 // waitStatus waits up to 5 s for d's status to satisfy ok.
 func waitStatus(t *testing.T, d *Dialog, what string, ok func(Status) bool) Status {
 	t.Helper()
