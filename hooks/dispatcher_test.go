@@ -190,7 +190,7 @@ func TestRetries(t *testing.T) {
 			c := testCall("call-retry")
 			d.Handle(event(c, call.IncomingRing))
 			waitCall(t, d, c.ID)
-			<-done
+			waitFor(t, done, "the final result")
 
 			reqs := rc.requests()
 			if len(reqs) != tt.wantReqs {
@@ -389,7 +389,12 @@ func TestSlowSubscriberDoesNotHoldDeliveries(t *testing.T) {
 	if n := len(rc.requests()); n != 20 {
 		t.Errorf("got %d requests with a stuck subscriber, want 20", n)
 	}
-	if r := <-got; r.HookID != "s" || r.State != StateDelivered || !r.Final {
-		t.Errorf("first result = %+v", r)
+	select {
+	case r := <-got:
+		if r.HookID != "s" || r.State != StateDelivered || !r.Final {
+			t.Errorf("first result = %+v", r)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the subscriber never got a result")
 	}
 }

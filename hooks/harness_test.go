@@ -126,6 +126,17 @@ func startDispatcher(t testing.TB, cfg *Config, opts ...Option) (*Dispatcher, *J
 	return d, j
 }
 
+// waitFor fails the test unless c delivers within a time no healthy
+// machine needs: it guards against a hang, it does not measure.
+func waitFor(t *testing.T, c <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-c:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("%s never happened", what)
+	}
+}
+
 // waitCall waits until every delivery of callID is final.
 func waitCall(t testing.TB, d *Dispatcher, callID string) {
 	t.Helper()

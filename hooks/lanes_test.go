@@ -47,17 +47,6 @@ func hangingHooks(n int, rc *hanging) []Hook {
 	return hs
 }
 
-// waitFor fails the test unless c delivers within a time no healthy
-// machine needs: it guards against a hang, it does not measure.
-func waitFor(t *testing.T, c <-chan struct{}, what string) {
-	t.Helper()
-	select {
-	case <-c:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("%s never happened", what)
-	}
-}
-
 // A hook whose receiver hangs holds only its own hook: with eight of them
 // hanging (as many as the dispatcher has workers per hook, and more than
 // enough to have held every worker), an unrelated hook of the same

@@ -34,7 +34,7 @@ func TestPendingSurvivesRestart(t *testing.T) {
 				t.Fatal(err)
 			}
 			d.Handle(event(c, call.IncomingRing))
-			<-rc.arrived // the receiver holds the request
+			waitFor(t, rc.arrived, "the request") // the receiver holds it
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
 			if err := d.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {
@@ -46,7 +46,7 @@ func TestPendingSurvivesRestart(t *testing.T) {
 				t.Fatal(err)
 			}
 			d.Handle(event(c, call.IncomingRing))
-			<-rc.arrived
+			waitFor(t, rc.arrived, "the first attempt")
 			if err := d.Close(context.Background()); err != nil {
 				t.Fatalf("Close: %v", err)
 			}

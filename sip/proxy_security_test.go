@@ -218,7 +218,11 @@ func TestProxyAcceptSurvivesErrors(t *testing.T) {
 	}
 	cancel()
 	ln.Close()
-	<-done
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("servePhoneTCP did not return after its context was cancelled")
+	}
 	if !errors.Is(ctx.Err(), context.Canceled) {
 		t.Fatal(ctx.Err())
 	}

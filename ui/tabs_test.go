@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -43,7 +44,7 @@ func TestEmptyStateOffersAddHookAndSimulate(t *testing.T) {
 	}
 	test.Tap(buttons["Simulate a call"])
 	h.settle()
-	if d := <-simulated; d != call.In {
+	if d := receive(t, simulated, "the simulated call"); d != call.In {
 		t.Errorf("simulated direction %q", d)
 	}
 	test.Tap(buttons["Add hook"])
@@ -107,10 +108,23 @@ func TestCallsTabShowsHistoryAndResends(t *testing.T) {
 	}
 	test.Tap(btn)
 	h.settle()
-	if id := <-resent; id != "w-bad" {
+	if id := receive(t, resent, "the re-send"); id != "w-bad" {
 		t.Errorf("re-sent %q, want w-bad", id)
 	}
 	if btn.Text != "Queued" || !btn.Disabled() {
 		t.Errorf("button after re-send: %q disabled=%v", btn.Text, btn.Disabled())
 	}
+}
+
+// receive returns what c delivers, or fails the test after a time no
+// healthy machine needs: it guards against a hang, it does not measure.
+func receive[T any](t *testing.T, c <-chan T, what string) T {
+	t.Helper()
+	var v T
+	select {
+	case v = <-c:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s never happened", what)
+	}
+	return v
 }
