@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"net/http"
@@ -12,15 +13,20 @@ import (
 	"testing"
 	"time"
 
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+
 	"github.com/callhook/callhook/call"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/delivery")
 
+// wireAt is the fixed clock of TestWireFormat's golden files.
+var wireAt = time.Date(2026, 3, 2, 8, 30, 0, 0, time.UTC)
+
 // TestWireFormat pins what a receiver sees, byte for byte, with a fixed
 // clock: method, path, every header Callhook sets, signature and body.
 func TestWireFormat(t *testing.T) {
-	at := time.Date(2026, 3, 2, 8, 30, 0, 0, time.UTC)
+	at := wireAt
 	tests := []struct {
 		name string
 		hook Hook
@@ -66,6 +72,75 @@ func TestWireFormat(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The signature in the signed golden file verifies with the Standard
+// Webhooks library, not only with the code that wrote it; and the library
+// rejects it once anything signed changes, so the check has teeth.
+func TestWireFormatSignatureVerifies(t *testing.T) {
+	header, body := parseGolden(t, filepath.Join("testdata", "delivery", "post_signed.golden"))
+	if ts := header.Get(HeaderWebhookTimestamp); ts != fmt.Sprint(wireAt.Unix()) {
+		t.Fatalf("%s %q, want the golden clock %d", HeaderWebhookTimestamp, ts, wireAt.Unix())
+	}
+	tests := []struct {
+		name   string
+		key    string
+		mutate func(h http.Header, body []byte) []byte
+		ok     bool
+	}{
+		{"as delivered", testSigningKey, func(http.Header, []byte) []byte { return body }, true},
+		{"body changed", testSigningKey, func(_ http.Header, b []byte) []byte { return bytes.Replace(b, []byte("120"), []byte("121"), 1) }, false},
+		{"trailing newline", testSigningKey, func(_ http.Header, b []byte) []byte { return append(slices.Clone(b), '\n') }, false},
+		{"other webhook id", testSigningKey, func(h http.Header, b []byte) []byte { h.Set(HeaderWebhookID, "msg_other"); return b }, false},
+		{"other timestamp", testSigningKey, func(h http.Header, b []byte) []byte {
+			h.Set(HeaderWebhookTimestamp, fmt.Sprint(wireAt.Unix()+1))
+			return b
+		}, false},
+		{"other key", "whsec_QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=", func(_ http.Header, b []byte) []byte { return b }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wh, err := standardwebhooks.NewWebhook(tt.key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := header.Clone()
+			b := tt.mutate(h, body)
+			// The golden clock is long past: the library's Verify would
+			// refuse the timestamp as too old before it looked at the
+			// signature. The timestamp is pinned above instead.
+			err = wh.VerifyIgnoringTimestamp(b, h)
+			if tt.ok && err != nil {
+				t.Errorf("Standard Webhooks rejects the golden signature: %v", err)
+			}
+			if !tt.ok && !errors.Is(err, standardwebhooks.ErrNoMatchingSignature) {
+				t.Errorf("Verify = %v, want %v", err, standardwebhooks.ErrNoMatchingSignature)
+			}
+		})
+	}
+}
+
+// parseGolden reads a file formatRequest wrote: the header lines after
+// the request line, and the body without the newline formatRequest adds.
+func parseGolden(t *testing.T, path string) (http.Header, []byte) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, body, ok := bytes.Cut(b, []byte("\n\n"))
+	if !ok {
+		t.Fatalf("%s: no blank line after the headers", path)
+	}
+	header := http.Header{}
+	for _, line := range strings.Split(string(head), "\n")[1:] {
+		name, value, ok := strings.Cut(line, ": ")
+		if !ok {
+			t.Fatalf("%s: header line %q", path, line)
+		}
+		header.Add(name, value)
+	}
+	return header, bytes.TrimSuffix(body, []byte("\n"))
 }
 
 // formatRequest prints a request with sorted headers, leaving out those
