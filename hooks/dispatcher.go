@@ -264,9 +264,6 @@ func (d *Dispatcher) Close(ctx context.Context) error {
 	return d.closeErr
 }
 
-// Drain is Close: the name `callhook run` reads best with on shutdown.
-func (d *Dispatcher) Drain(ctx context.Context) error { return d.Close(ctx) }
-
 // Wait returns once every delivery of call callID from the events handed
 // to Handle so far is final (delivered, failed or dropped), or when ctx
 // ends. The dispatcher must be started.

@@ -21,8 +21,9 @@ import (
 // JournalFile is the journal's file name inside the data directory.
 const JournalFile = "journal.db"
 
-// journalSchema is the schema version this build writes (PRAGMA
-// user_version); migrations[i] moves a journal from version i to i+1.
+// migrations[i] moves a journal from schema version i to i+1 (PRAGMA
+// user_version). This build writes version len(migrations) and refuses a
+// journal of a newer one.
 var migrations = []string{`
 CREATE TABLE calls (
 	id            TEXT PRIMARY KEY,
