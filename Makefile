@@ -46,7 +46,9 @@ test: deps vet vet-cross fmt-check
 	CALLHOOK_REQUIRE_PEERS=1 scripts/with-session.sh $(GO) test -race -count=1 -timeout 25m ./...
 	@if [ -x scripts/gui-smoke.sh ]; then scripts/gui-smoke.sh; fi
 
-# Unit tests only, no real peers required.
+# Unit tests only: -short skips every test that needs a real peer
+# (Kamailio, sipp, baresip, network namespaces, the keychain) or the
+# callhook binary, even with CALLHOOK_REQUIRE_PEERS=1 (siptest.RequireReal).
 test-unit:
 	$(GO) test -race -short ./...
 
