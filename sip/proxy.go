@@ -92,8 +92,9 @@ type Proxy struct {
 	statePath string
 	parser    *sipmsg.Parser
 
-	// secret keys branch and binding tokens, so they are stable for this
-	// process but cannot be forged by a peer.
+	// secret keys our Via branches, so a peer cannot forge a response
+	// that matches one. Binding tokens are not keyed: the PBX holds them
+	// across restarts.
 	secret [16]byte
 
 	regs   *registry

@@ -57,7 +57,8 @@ type pbxLeg struct {
 	history map[string]bool
 }
 
-// upAddr is where the PBX listens for transport t.
+// upAddr is where the PBX listens: the first address the upstream
+// resolved to, whatever the transport.
 func (l *pbxLeg) upAddr() string { return l.addrs[0] }
 
 func (l *pbxLeg) isUpstream(addr string) bool {
