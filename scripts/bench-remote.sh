@@ -69,23 +69,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 die() { echo "bench-remote: $*" >&2; exit 1; }
-need() { command -v "$1" >/dev/null || { echo "bench-remote: $1 not found; install it" >&2; exit 2; }; }
+ME=bench-remote
+. "$(dirname "$0")/lib/sippeers.sh"
 [ "$(id -u)" -eq 0 ] || { echo "bench-remote: needs root (network namespaces, packet capture)" >&2; exit 2; }
 for c in sipp go ip ss tshark openssl python3 setsid; do need "$c"; done
-KAMAILIO=$(command -v kamailio || echo /usr/sbin/kamailio)
-[ -x "$KAMAILIO" ] || { echo "bench-remote: kamailio not found; install it" >&2; exit 2; }
-MODULES=${KAMAILIO_MODULES:-}
-if [ -z "$MODULES" ]; then
-	for d in /usr/lib/x86_64-linux-gnu/kamailio/modules /usr/lib/aarch64-linux-gnu/kamailio/modules \
-		/usr/lib64/kamailio/modules /usr/lib/kamailio/modules /usr/local/lib/kamailio/modules; do
-		[ -f "$d/tm.so" ] && MODULES=$d && break
-	done
-fi
-[ -n "$MODULES" ] || { echo "bench-remote: kamailio modules not found; set KAMAILIO_MODULES" >&2; exit 2; }
+find_kamailio
 [ -f "$MODULES/tls.so" ] || { echo "bench-remote: kamailio's tls module missing; install kamailio-tls-modules" >&2; exit 2; }
 
 # Host ports: a random block of eleven, checked free on udp and tcp.
-port_free() { ! ss -Hlun "sport = :$1" | grep -q . && ! ss -Hltn "sport = :$1" | grep -q .; }
 BASE=${BASE_PORT:-$((20000 + RANDOM % 20000))}
 for i in $(seq 0 10); do
 	port_free $((BASE + i)) || die "port $((BASE + i)) busy; set BASE_PORT"
@@ -205,23 +196,7 @@ run() {
 		-key caller 1001 -key caller_name Bench -r "$RATE" -m "$CALLS" -l $((RATE * 5)) \
 		-trace_stat -stf stat.csv -trace_logs -trace_err -timeout $((CALLS / RATE + 60))s \
 		"$target" >/dev/null 2>&1) || true
-	local failed
-	failed=$(awk -F';' 'NR==1{for(i=1;i<=NF;i++) if($i=="FailedCall(C)") c=i} END{print (c?$c:"?")}' "$dir/stat.csv" 2>/dev/null || echo "?")
-	# Log lines: "invite|answered CALL-ID DATE TIME UNIX.MICROS".
-	cat "$dir"/uac_bench_*_logs.log 2>/dev/null |
-		awk '$1=="invite"{s[$2]=$5} $1=="answered" && ($2 in s){printf "%.3f\n", ($5-s[$2])*1000}' |
-		sort -n >"$dir/samples"
-	local n p50 p99
-	n=$(wc -l <"$dir/samples")
-	if [ "$n" -eq 0 ]; then
-		printf '%-13s no latency samples (failed calls: %s)\n' "$name" "$failed"
-		echo "0 0" >"$dir/pct"
-		return
-	fi
-	p50=$(awk -v n="$n" 'NR==int((n-1)*0.50)+1' "$dir/samples")
-	p99=$(awk -v n="$n" 'NR==int((n-1)*0.99)+1' "$dir/samples")
-	echo "$p50 $p99" >"$dir/pct"
-	printf '%-13s calls=%s answered=%s INVITE->200 p50=%sms p99=%sms failed=%s\n' "$name" "$CALLS" "$n" "$p50" "$p99" "$failed"
+	latency_report "$name" "$dir" 13
 }
 
 echo "PBX: kamailio at $PBXIP in namespace $NS, host side $HOSTIP ($DEV)"
