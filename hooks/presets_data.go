@@ -1,0 +1,202 @@
+package hooks
+
+// presets is the table behind Presets. Every URL and field comes from the
+// documentation in Source; where a vendor documents nothing Callhook can
+// use, the preset is listed with Available false and a Note saying so,
+// rather than a guessed URL. In URL, body and headers "<name>" stands for
+// a parameter.
+//
+// Numbers: "log call" bodies send {remote|e164}, the form every one of
+// these APIs stores and matches phone numbers in.
+var presets = []Preset{
+	// HubSpot
+	unavailable("hubspot-open", "HubSpot", PresetOpen,
+		"https://developers.hubspot.com/docs/api/crm/search",
+		"HubSpot documents no URL that opens a contact search in the browser; contact search is an API only (POST /crm/v3/objects/contacts/search)"),
+	{
+		Name: "hubspot-log", Vendor: "HubSpot", Action: PresetLog, Available: true,
+		Source: "https://developers.hubspot.com/docs/api/crm/calls",
+		Note:   "a private app's access token with the crm.objects.contacts.write scope: callhook secret set <token_secret>",
+		params: []PresetParam{tokenParam("hubspot-token", "private app access token")},
+		hook: Hook{
+			Name: "Log the call in HubSpot", Triggers: logTriggers, Action: ActionPost,
+			URL:         "https://api.hubapi.com/crm/v3/objects/calls",
+			ContentType: "application/json",
+			Headers:     map[string]string{"Authorization": "Bearer {secret.<token_secret>}"},
+			Body: `{"properties":{"hs_timestamp":"{start}","hs_call_title":"Call with {remote_name} {remote|e164}",` +
+				`"hs_call_body":"Answered by {user}, call {call_id}","hs_call_direction":"INBOUND",` +
+				`"hs_call_duration":"{duration_ms}","hs_call_from_number":"{remote|e164}","hs_call_to_number":"{callee}",` +
+				`"hs_call_status":"COMPLETED"}}`,
+		},
+	},
+
+	// Salesforce
+	unavailable("salesforce-open", "Salesforce", PresetOpen,
+		"https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_search.htm",
+		"Salesforce documents no Lightning Experience URL that opens a search; search is a REST resource only"),
+	{
+		Name: "salesforce-log", Vendor: "Salesforce", Action: PresetLog, Available: true,
+		Source: "https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm",
+		Note:   "creates a completed call Task through the REST API; OAuth access tokens expire, so refresh the secret when Salesforce rejects it",
+		params: []PresetParam{
+			{Name: "instance", Help: "your My Domain host, e.g. mycompany.my.salesforce.com", kind: paramHost},
+			tokenParam("salesforce-token", "OAuth access token"),
+		},
+		hook: Hook{
+			Name: "Log the call in Salesforce", Triggers: logTriggers, Action: ActionPost,
+			URL:         "https://<instance>/services/data/v62.0/sobjects/Task",
+			ContentType: "application/json",
+			Headers:     map[string]string{"Authorization": "Bearer {secret.<token_secret>}"},
+			Body: `{"Subject":"Call with {remote_name} {remote|e164}","TaskSubtype":"Call","Status":"Completed",` +
+				`"CallType":"Inbound","CallDurationInSeconds":{duration},"Description":"Answered by {user}, call {call_id}"}`,
+		},
+	},
+
+	// Microsoft Dynamics 365
+	unavailable("dynamics-open", "Microsoft Dynamics 365", PresetOpen,
+		"https://learn.microsoft.com/en-us/power-apps/developer/model-driven-apps/open-forms-views-dialogs-reports-url",
+		"main.aspx URLs are documented for apps, records and views, not for a search by phone number"),
+	{
+		Name: "dynamics-log", Vendor: "Microsoft Dynamics 365", Action: PresetLog, Available: true,
+		Source: "https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/phonecall",
+		Note:   "creates a phonecall activity through the Dataverse Web API; Microsoft Entra access tokens expire, so refresh the secret when Dynamics rejects it",
+		params: []PresetParam{
+			{Name: "org", Help: "your organisation's host, e.g. myorg.crm4.dynamics.com", kind: paramHost},
+			tokenParam("dynamics-token", "Microsoft Entra access token"),
+		},
+		hook: Hook{
+			Name: "Log the call in Dynamics 365", Triggers: logTriggers, Action: ActionPost,
+			URL:         "https://<org>/api/data/v9.2/phonecalls",
+			ContentType: "application/json",
+			Headers:     map[string]string{"Authorization": "Bearer {secret.<token_secret>}"},
+			Body: `{"subject":"Call with {remote_name} {remote|e164}","phonenumber":"{remote|e164}","directioncode":false,` +
+				`"actualstart":"{start}","actualend":"{end}","description":"Answered by {user}, call {call_id}"}`,
+		},
+	},
+
+	// Zoho CRM
+	unavailable("zoho-open", "Zoho CRM", PresetOpen,
+		"https://www.zoho.com/crm/developer/docs/api/v8/search-records.html",
+		"Zoho documents search by phone as an API only (GET /crm/v8/{module}/search?phone=...), no browser URL"),
+	unavailable("zoho-log", "Zoho CRM", PresetLog,
+		"https://www.zoho.com/crm/developer/docs/api/v8/insert-records.html",
+		"the Calls module takes Call_Duration as mm:ss, a format no placeholder renders yet"),
+
+	// Pipedrive
+	unavailable("pipedrive-open", "Pipedrive", PresetOpen,
+		"https://developers.pipedrive.com/docs/api/v1/ItemSearch",
+		"Pipedrive documents search as an API only (GET /v1/itemSearch), no browser URL"),
+	unavailable("pipedrive-log", "Pipedrive", PresetLog,
+		"https://developers.pipedrive.com/docs/api/v1/CallLogs#addCallLog",
+		"POST /v1/callLogs wants start_time and end_time as YYYY-MM-DD HH:MM:SS, a format no placeholder renders yet"),
+
+	// Odoo
+	unavailable("odoo-open", "Odoo", PresetOpen,
+		"https://www.odoo.com/documentation/19.0/developer/reference/external_api.html",
+		"Odoo documents no web client URL that searches contacts"),
+	unavailable("odoo-log", "Odoo", PresetLog,
+		"https://www.odoo.com/documentation/19.0/developer/reference/external_api.html",
+		"the JSON-2 API (POST /json/2/<model>/<method>, Odoo 19 on a Custom plan) creates records of any model, but Odoo documents no model for logging a call"),
+
+	// Zendesk
+	unavailable("zendesk-open", "Zendesk", PresetOpen,
+		"https://developer.zendesk.com/api-reference/voice/talk-partner-edition-api/basics",
+		"Zendesk opens a user in the agent's browser only through the Talk Partner Edition API, by user id, not by phone number"),
+	{
+		Name: "zendesk-log", Vendor: "Zendesk", Action: PresetLog, Available: true,
+		Source: "https://developer.zendesk.com/documentation/voice/talk-partner-edition/creating-a-call-record-in-zendesk",
+		Note: "creates a call record (POST /api/v2/calls); needs Talk Partner Edition and your Zendesk app's id; " +
+			"the secret holds base64 of {email_address}/token:{api_token}",
+		params: []PresetParam{
+			{Name: "subdomain", Help: "your Zendesk subdomain, e.g. mycompany for mycompany.zendesk.com", kind: paramSubdomain},
+			{Name: "app_id", Help: "your Zendesk app's id (Zendesk Apps Framework)", kind: paramNumber},
+			tokenParam("zendesk-token", "base64 of {email_address}/token:{api_token}"),
+		},
+		hook: Hook{
+			Name: "Log the call in Zendesk", Triggers: logTriggers, Action: ActionPost,
+			URL:         "https://<subdomain>.zendesk.com/api/v2/calls",
+			ContentType: "application/json",
+			Headers:     map[string]string{"Authorization": "Basic {secret.<token_secret>}"},
+			Body: `{"app_id":<app_id>,"from_line":"{remote|e164}","to_line":"{callee}","call_started_at":"{start}",` +
+				`"call_ended_at":"{end}","direction":"inbound"}`,
+		},
+	},
+
+	// Freshdesk
+	unavailable("freshdesk-open", "Freshdesk", PresetOpen,
+		"https://developers.freshdesk.com/api/#search_contacts",
+		"Freshdesk documents contact search as an API only (GET /api/v2/search/contacts), no browser URL"),
+	{
+		Name: "freshdesk-log", Vendor: "Freshdesk", Action: PresetLog, Available: true,
+		Source: "https://developers.freshdesk.com/api/#create_ticket",
+		Note:   "logs the call as a closed phone ticket (source 3); the secret holds your API key, sent as the basic-auth user name with password X",
+		params: []PresetParam{
+			{Name: "domain", Help: "your Freshdesk subdomain, e.g. mycompany for mycompany.freshdesk.com", kind: paramSubdomain},
+			tokenParam("freshdesk-key", "API key"),
+		},
+		hook: Hook{
+			Name: "Log the call in Freshdesk", Triggers: logTriggers, Action: ActionPost,
+			URL:         "https://{secret.<token_secret>}:X@<domain>.freshdesk.com/api/v2/tickets",
+			ContentType: "application/json",
+			Body: `{"phone":"{remote|e164}","name":"{remote_name} {remote|e164}","subject":"Call with {remote_name} {remote|e164}",` +
+				`"description":"Answered by {user}, {duration} s, call {call_id}","source":3,"status":5,"priority":1}`,
+		},
+	},
+
+	// SuiteCRM
+	unavailable("suitecrm-open", "SuiteCRM", PresetOpen,
+		"https://docs.suitecrm.com/user/",
+		"SuiteCRM documents no URL for its global search"),
+	unavailable("suitecrm-log", "SuiteCRM", PresetLog,
+		"https://docs.suitecrm.com/developer/api/developer-setup-guide/json-api/",
+		"the V8 JSON:API (POST /Api/V8/module) needs OAuth2 tokens that expire within the hour, and documents no Calls fields"),
+
+	// vtiger
+	unavailable("vtiger-open", "vtiger", PresetOpen,
+		"https://www.vtiger.com/docs/rest-api-for-vtiger",
+		"vtiger documents no URL that searches contacts by phone number"),
+	unavailable("vtiger-log", "vtiger", PresetLog,
+		"https://www.vtiger.com/docs/rest-api-for-vtiger",
+		"we found no documented call-logging entity in the REST API"),
+
+	// Bitrix24
+	unavailable("bitrix24-open", "Bitrix24", PresetOpen,
+		"https://dev.1c-bitrix.ru/rest_help/scope_telephony/telephony/index.php",
+		"Bitrix24 shows a caller's card through telephony.externalcall.register/show, not through a URL"),
+	unavailable("bitrix24-log", "Bitrix24", PresetLog,
+		"https://dev.1c-bitrix.ru/rest_help/scope_telephony/telephony/telephony_externalcall_register.php",
+		"logging a call takes two requests (telephony.externalcall.register, then .finish with its CALL_ID), and an inbound webhook carries its key in the URL path, where Callhook puts no secrets"),
+
+	// weclapp
+	unavailable("weclapp-open", "weclapp", PresetOpen,
+		"https://www.weclapp.com/api/",
+		"weclapp documents no URL that searches contacts by phone number"),
+	unavailable("weclapp-log", "weclapp", PresetLog,
+		"https://www.weclapp.com/api/",
+		"we found no documented call-logging entity in the REST API (https://<tenant>.weclapp.com/webapp/api/v1, AuthenticationToken header)"),
+}
+
+func init() {
+	for i := range presets {
+		p := &presets[i]
+		p.Params = []string{}
+		for _, pp := range p.params {
+			p.Params = append(p.Params, pp.Name)
+			if pp.Default != "" {
+				if p.Defaults == nil {
+					p.Defaults = map[string]string{}
+				}
+				p.Defaults[pp.Name] = pp.Default
+			}
+		}
+	}
+}
+
+func unavailable(name, vendor, action, source, note string) Preset {
+	return Preset{Name: name, Vendor: vendor, Action: action, Source: source, Note: note}
+}
+
+func tokenParam(def, what string) PresetParam {
+	return PresetParam{Name: "token_secret", Default: def, kind: paramSecret,
+		Help: "name of the secret holding the " + what + " (callhook secret set NAME)"}
+}
