@@ -44,6 +44,9 @@ Commands:
                                print every delivery (no PBX needed)
   hooks list                   list the configured hooks
   hooks test ID [--trigger T]  fire one hook once with sample data
+  hooks presets [--json]       CRM presets: vendor, action, parameters, documentation
+  hooks add --preset NAME [--param KEY=VALUE ...]
+                               add a hook made from a preset; prints its id
   config check                 validate the config; exit 2 naming every problem
   config path                  print the config file and data directory in use
   config init                  write a starter config if there is none

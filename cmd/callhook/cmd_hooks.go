@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -12,15 +16,28 @@ import (
 	"github.com/callhook/callhook/templates"
 )
 
+const hooksUsage = `Usage: callhook hooks list
+       callhook hooks test ID [--trigger T]
+       callhook hooks presets [--json]
+       callhook hooks add --preset NAME [--param KEY=VALUE ...]`
+
 func cmdHooks(p paths, args []string, std stdio) int {
-	if len(args) == 0 || (args[0] != "list" && args[0] != "test") {
-		fmt.Fprintln(std.err, "Usage: callhook hooks list\n       callhook hooks test ID [--trigger T]")
+	if len(args) == 0 {
+		fmt.Fprintln(std.err, hooksUsage)
 		return exitUsage
 	}
-	if args[0] == "list" {
+	switch args[0] {
+	case "list":
 		return hooksList(p, args[1:], std)
+	case "test":
+		return hooksTest(p, args[1:], std)
+	case "presets":
+		return hooksPresets(p, args[1:], std)
+	case "add":
+		return hooksAdd(p, args[1:], std)
 	}
-	return hooksTest(p, args[1:], std)
+	fmt.Fprintln(std.err, hooksUsage)
+	return exitUsage
 }
 
 func hooksList(p paths, args []string, std stdio) int {
@@ -109,4 +126,114 @@ func printTest(std stdio, h hooks.Hook, t call.Trigger, r hooks.Result) {
 	if r.Response != "" {
 		fmt.Fprintf(std.out, "response: %s\n", r.Response)
 	}
+}
+
+func hooksPresets(p paths, args []string, std stdio) int {
+	fs := newFlags("hooks presets", &p, std, "hooks presets [--json]")
+	asJSON := fs.Bool("json", false, "print a JSON array")
+	if code := parseFlags(fs, args, 0); code >= 0 {
+		return code
+	}
+	ps := hooks.Presets()
+	if *asJSON {
+		enc := json.NewEncoder(std.out)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(ps); err != nil {
+			fmt.Fprintf(std.err, "callhook: %v\n", err)
+			return exitFailure
+		}
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(std.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tVENDOR\tACTION\tPARAMS\tSOURCE")
+	for _, pr := range ps {
+		params := strings.Join(pr.Params, ",")
+		if !pr.Available {
+			params = "(none: " + pr.Note + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", pr.Name, pr.Vendor, pr.Action, params, pr.Source)
+	}
+	tw.Flush()
+	fmt.Fprintln(std.out, "\nAdd one: callhook hooks add --preset NAME [--param KEY=VALUE ...]")
+	return exitOK
+}
+
+// paramFlags collects repeated --param KEY=VALUE.
+type paramFlags map[string]string
+
+func (f paramFlags) String() string { return "" }
+
+func (f paramFlags) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || k == "" {
+		return fmt.Errorf("want KEY=VALUE, not %q", s)
+	}
+	if _, dup := f[k]; dup {
+		return fmt.Errorf("%s given twice", k)
+	}
+	f[k] = v
+	return nil
+}
+
+// hooksAdd writes a hook made from a preset into the config and prints
+// its id.
+func hooksAdd(p paths, args []string, std stdio) int {
+	fs := newFlags("hooks add", &p, std, "hooks add --preset NAME [--param KEY=VALUE ...]")
+	preset := fs.String("preset", "", "preset `name` (see callhook hooks presets)")
+	params := paramFlags{}
+	fs.Var(params, "param", "a preset parameter as `KEY=VALUE`; repeat for each")
+	if code := parseFlags(fs, args, 0); code >= 0 {
+		return code
+	}
+	if *preset == "" {
+		fs.Usage()
+		return exitUsage
+	}
+	h, err := hooks.FromPreset(*preset, params)
+	if err != nil {
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		return exitUsage
+	}
+	cfg, code := loadConfig(&p, std, true)
+	if cfg == nil {
+		return code
+	}
+	h.ID = cfg.UniqueHookID(h.ID)
+	cfg.Hooks = append(cfg.Hooks, h)
+	if err := hooks.Save(p.config, cfg); err != nil {
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		var ve *hooks.ValidationError
+		if errors.As(err, &ve) {
+			return exitUsage
+		}
+		return exitFailure
+	}
+	fmt.Fprintln(std.out, h.ID)
+	for _, s := range secretNames(h) {
+		fmt.Fprintf(std.err, "store its secret: callhook secret set %s\n", s)
+	}
+	return exitOK
+}
+
+// secretNames lists the {secret.NAME}s a hook uses, in order.
+func secretNames(h hooks.Hook) []string {
+	var out []string
+	add := func(src string) {
+		t, err := templates.Parse(src)
+		if err != nil {
+			return
+		}
+		for _, r := range t.Refs() {
+			if r.Name == "secret" && !slices.Contains(out, r.Arg) {
+				out = append(out, r.Arg)
+			}
+		}
+	}
+	add(h.URL)
+	add(h.Body)
+	for _, k := range slices.Sorted(maps.Keys(h.Headers)) {
+		add(h.Headers[k])
+	}
+	return out
 }
