@@ -41,8 +41,9 @@ func newHooksTab(u *UI) *hooksTab {
 	h.status.Hide()
 	add := widget.NewButtonWithIcon(u.l.T("Add hook"), theme.ContentAddIcon(), h.add)
 	add.Importance = widget.HighImportance
+	preset := widget.NewButtonWithIcon(u.l.T("New from preset"), theme.ContentAddIcon(), h.fromPreset)
 	sim := widget.NewButtonWithIcon(u.l.T("Simulate a call"), theme.MediaPlayIcon(), h.simulate)
-	bar := container.NewHBox(add, sim)
+	bar := container.NewHBox(add, preset, sim)
 	h.page = container.NewBorder(container.NewVBox(bar, h.status), nil, nil, nil, container.NewVScroll(h.list))
 	h.content = container.NewStack(h.page)
 	h.refresh()

@@ -158,4 +158,12 @@ var german = map[string]string{
 	"Asterisk extension state: no caller number — {remote} stays empty; outgoing calls have no answer time and no {outcome}. Use proxy mode when you need the number.": "Asterisk-Nebenstellenstatus: keine Anrufernummer – {remote} bleibt leer; ausgehende Anrufe haben keine Annahmezeit und kein {outcome}. Nutzen Sie den Proxy-Modus, wenn Sie die Nummer brauchen.",
 	"Asterisk extension state with caller ID: {remote} only for incoming calls; outgoing calls have no callee, no answer time and no {outcome}.":                       "Asterisk-Nebenstellenstatus mit Anrufer-ID: {remote} nur bei eingehenden Anrufen; ausgehende Anrufe haben keinen Angerufenen, keine Annahmezeit und kein {outcome}.",
 	"The PBX sends dialog-info of an unknown shape (%s): those calls are ignored.":                                                                                     "Die Telefonanlage sendet Dialog-Infos unbekannter Form (%s): Diese Anrufe werden ignoriert.",
+	"CRMs that document no usable URL are listed, with the reason, by: callhook hooks presets":                                                                         "CRMs, die keine nutzbare URL dokumentieren, listet mit Begründung: callhook hooks presets",
+	"Cancel":                       "Abbrechen",
+	"Choose a preset":              "Vorlage wählen",
+	"Could not add the preset: %v": "Die Vorlage konnte nicht hinzugefügt werden: %v",
+	"New from preset":              "Neu aus Vorlage",
+	"Source: %s":                   "Quelle: %s",
+	"log the call":                 "Anruf protokollieren",
+	"open the contact":             "Kontakt öffnen",
 }
