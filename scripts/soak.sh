@@ -41,19 +41,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-need() { command -v "$1" >/dev/null || { echo "soak: $1 not found; install it" >&2; exit 2; }; }
+ME=soak
+. "$(dirname "$0")/lib/sippeers.sh"
 need sipp
 need go
-KAMAILIO=$(command -v kamailio || echo /usr/sbin/kamailio)
-[ -x "$KAMAILIO" ] || { echo "soak: kamailio not found; install it" >&2; exit 2; }
-MODULES=${KAMAILIO_MODULES:-}
-if [ -z "$MODULES" ]; then
-	for d in /usr/lib/x86_64-linux-gnu/kamailio/modules /usr/lib/aarch64-linux-gnu/kamailio/modules \
-		/usr/lib64/kamailio/modules /usr/lib/kamailio/modules /usr/local/lib/kamailio/modules; do
-		[ -f "$d/tm.so" ] && MODULES=$d && break
-	done
-fi
-[ -n "$MODULES" ] || { echo "soak: kamailio modules not found; set KAMAILIO_MODULES" >&2; exit 2; }
+find_kamailio
 [ "$DURATION" -ge 8 ] || { echo "soak: DURATION must be at least 8 seconds" >&2; exit 2; }
 
 # Sample times: 1, 5 and 10 minutes of a 10-minute run.
@@ -63,7 +55,6 @@ S3=$DURATION
 KILLAT=$((S2 + 1))
 
 # Ports: a random block of seven, checked free on udp and tcp.
-port_free() { ! ss -Hlun "sport = :$1" | grep -q . && ! ss -Hltn "sport = :$1" | grep -q .; }
 BASE=${BASE_PORT:-$((20000 + RANDOM % 20000))}
 for i in 0 1 2 3 4 5 6; do
 	port_free $((BASE + i)) || { echo "soak: port $((BASE + i)) busy; set BASE_PORT" >&2; exit 2; }
