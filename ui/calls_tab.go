@@ -134,10 +134,16 @@ func (c *callsTab) load() {
 			c.loading = false
 			if err != nil {
 				c.status.SetText(c.u.l.Tf("Could not read the history: %v", err))
-				return
+			} else {
+				c.status.SetText("")
+				c.showHistory(rows)
 			}
-			c.status.SetText("")
-			c.showHistory(rows)
+			// An event during the load marked the tab stale but could not
+			// start a load of its own: what it changed may have been read
+			// before it happened.
+			if c.stale && c.active {
+				c.load()
+			}
 		})
 	})
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -127,4 +128,35 @@ func receive[T any](t *testing.T, c <-chan T, what string) T {
 		t.Fatalf("%s never happened", what)
 	}
 	return v
+}
+
+func TestCallsTabReloadsAfterEventDuringLoad(t *testing.T) {
+	h := newHarness(t, sampleConfig(), Options{})
+	start := sampleStart()
+	var loads atomic.Int32
+	release := make(chan struct{})
+	entered := make(chan struct{}, 4)
+	h.b.HistoryFn = func(context.Context, int) ([]CallRow, error) {
+		n := loads.Add(1)
+		entered <- struct{}{}
+		if n == 1 {
+			<-release
+			return nil, nil
+		}
+		return []CallRow{{Call: call.Call{ID: "c1", Direction: call.In, Caller: call.Party{Number: "+4930999"},
+			Start: start, End: start.Add(5e9), Outcome: call.Missed}}}, nil
+	}
+	h.u.tabs.SelectIndex(1)
+	receive(t, entered, "the first load")
+	// A call ends while the first load reads the journal: its event
+	// arrives before that load's rows are shown.
+	h.u.calls.changed()
+	close(release)
+	h.settle()
+	if n := loads.Load(); n != 2 {
+		t.Errorf("history loaded %d times, want 2 (once more for the event during the first load)", n)
+	}
+	if text := labels(h.u.calls.content); !strings.Contains(text, "+4930999") {
+		t.Errorf("Calls tab lacks the call that ended during the load:\n%s", text)
+	}
 }
