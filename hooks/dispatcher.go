@@ -64,6 +64,10 @@ type Dispatcher struct {
 	closed   bool
 	// persisted counts events written to the journal (Wait uses it).
 	persisted atomic.Uint64
+	// queueLimit bounds queue; dropped counts events lost to it or to a
+	// journal still failing at Close's deadline.
+	queueLimit int
+	dropped    atomic.Uint64
 
 	wake chan struct{} // Handle -> ingest
 	kick chan struct{} // -> scheduler: the outbox changed or a lane has room
@@ -100,6 +104,10 @@ type Dispatcher struct {
 	closeErr   error
 }
 
+// DefaultQueueLimit is how many call events wait in memory for the
+// journal before Handle drops new ones: hours of calls for any one user.
+const DefaultQueueLimit = 10000
+
 // Option configures a Dispatcher.
 type Option func(*Dispatcher)
 
@@ -132,6 +140,10 @@ func WithBackoff(base, max time.Duration) Option {
 	return func(d *Dispatcher) { d.backoff.base, d.backoff.max = base, max }
 }
 
+// WithQueueLimit sets how many call events may wait in memory for the
+// journal (default, and for n < 1, DefaultQueueLimit).
+func WithQueueLimit(n int) Option { return func(d *Dispatcher) { d.queueLimit = n } }
+
 // WithRetention sets how old and how many calls the journal keeps.
 func WithRetention(maxAge time.Duration, maxCalls int) Option {
 	return func(d *Dispatcher) { d.keepAge, d.keepMax = maxAge, maxCalls }
@@ -163,6 +175,9 @@ func NewDispatcher(j *Journal, cfg *Config, opts ...Option) *Dispatcher {
 	if d.workers < 1 {
 		d.workers = 1
 	}
+	if d.queueLimit < 1 {
+		d.queueLimit = DefaultQueueLimit
+	}
 	d.client = newHTTPClient(d.client, d.workers)
 	// A lane's queue is small on purpose: what does not fit stays pending
 	// in the outbox, which is where a backlog belongs, not in memory.
@@ -183,15 +198,25 @@ func (d *Dispatcher) SetConfig(cfg *Config) {
 }
 
 // Handle accepts a call event. It never blocks on the journal or the
-// network and never drops an event: events wait in memory for the ingest
-// goroutine, which writes them to the outbox in batches. It is a
-// call.Handler.
+// network: events wait in memory for the ingest goroutine, which writes
+// them to the outbox in batches. While the journal refuses writes, at
+// most the queue limit (WithQueueLimit) waits; events beyond it are
+// dropped with an error logged and counted (Dropped), since blocking
+// would stall SIP handling and waiting without bound would exhaust
+// memory. It is a call.Handler.
 func (d *Dispatcher) Handle(ev call.Event) {
 	cfg := d.cfg.Load()
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
 		d.log.Warn("call event after the dispatcher closed: ignored", "trigger", ev.Trigger)
+		return
+	}
+	if len(d.queue) >= d.queueLimit {
+		d.mu.Unlock()
+		n := d.dropped.Add(1)
+		d.log.Error("call event dropped: the journal is not keeping up (see the errors writing to it)",
+			"trigger", ev.Trigger, "call", ev.Call.ID, "queued", d.queueLimit, "dropped", n)
 		return
 	}
 	d.queue = append(d.queue, enqueued{ev: ev, cfg: cfg})
@@ -289,6 +314,10 @@ func (d *Dispatcher) Wait(ctx context.Context, callID string) error {
 		}
 	}
 }
+
+// Dropped counts the call events lost: over the queue limit while the
+// journal refused writes, or still unwritten when Close ran out of time.
+func (d *Dispatcher) Dropped() uint64 { return d.dropped.Load() }
 
 // Subscribe calls f with the Result of every attempt, in order, on one
 // goroutine of the dispatcher's (never a worker's): a slow f delays other

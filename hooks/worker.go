@@ -29,6 +29,10 @@ func (d *Dispatcher) ingestLoop(ctx context.Context) {
 	}
 }
 
+// ingestRetry is how long ingest waits before writing a batch again
+// after the journal refused it.
+const ingestRetry = time.Second
+
 // flush writes one batch of accepted events to the outbox and offers the
 // new deliveries to their lanes. It reports whether it wrote anything.
 func (d *Dispatcher) flush(ctx context.Context) bool {
@@ -62,10 +66,25 @@ func (d *Dispatcher) flush(ctx context.Context) bool {
 	rows, err := d.j.ingest(ctx, batch, d.clock.Now())
 	for err != nil {
 		if ctx.Err() != nil {
-			ctx = context.Background() // shutting down: still must not lose them
+			// Shutting down: they still must not be lost, but a broken
+			// journal must not make Close wait past its deadline either.
+			ctx = d.hard
+		}
+		if d.hard.Err() != nil {
+			d.dropped.Add(uint64(len(batch)))
+			d.log.Error("write call events to the journal: shutdown deadline passed, events lost", "events", len(batch), "err", err)
+			for id := range claimed {
+				d.release(id)
+			}
+			d.persisted.Store(seq)
+			d.changes.notify()
+			return true
 		}
 		d.log.Error("write call events to the journal; retrying", "events", len(batch), "err", err)
-		time.Sleep(time.Second)
+		select {
+		case <-time.After(ingestRetry):
+		case <-d.hard.Done():
+		}
 		rows, err = d.j.ingest(ctx, batch, d.clock.Now())
 	}
 	d.persisted.Store(seq)
