@@ -24,6 +24,9 @@ func (t *Tracker) endUnknown(id string, at time.Time) {
 		return
 	}
 	tc.ended, tc.c.End, tc.c.Outcome = at, at, ""
-	ev, fire := t.fireLocked(tc, call.PhaseHangup, at)
-	t.emitLocked(ev, fire)
+	if ev, ok := t.fireLocked(tc, call.PhaseHangup, at); ok {
+		t.emitLocked(ev)
+		return
+	}
+	t.emitLocked()
 }

@@ -44,6 +44,10 @@ type Tracker struct {
 	// linger is how long an ended call is remembered, so that late
 	// retransmissions of its messages are recognised as duplicates.
 	linger time.Duration
+	// maxAge ends a call that has run this long: its source lost it (a
+	// BYE that never passed, a NOTIFY that never came), and a call left
+	// in progress would never fire its hangup.
+	maxAge time.Duration
 
 	mu    sync.Mutex
 	calls map[string]*tracked
@@ -66,10 +70,18 @@ func WithClock(now func() time.Time) TrackerOption { return func(t *Tracker) { t
 // WithLinger sets how long ended calls are remembered (default 2 minutes).
 func WithLinger(d time.Duration) TrackerOption { return func(t *Tracker) { t.linger = d } }
 
+// WithMaxAge sets how long a call may last before the tracker ends it as
+// failed (default DefaultMaxAge).
+func WithMaxAge(d time.Duration) TrackerOption { return func(t *Tracker) { t.maxAge = d } }
+
+// DefaultMaxAge is how long a call may last: as long as the proxy lets an
+// answered call talk without seeing its BYE.
+const DefaultMaxAge = maxTalk
+
 // NewTracker returns a tracker for the agent user that classifies calls
 // with queues and hands events to h.
 func NewTracker(user string, queues []QueueRule, h call.Handler, opts ...TrackerOption) *Tracker {
-	t := &Tracker{user: user, queues: queues, emit: h, now: time.Now, linger: 2 * time.Minute, calls: map[string]*tracked{}}
+	t := &Tracker{user: user, queues: queues, emit: h, now: time.Now, linger: 2 * time.Minute, maxAge: DefaultMaxAge, calls: map[string]*tracked{}}
 	for _, o := range opts {
 		o(t)
 	}
@@ -95,9 +107,9 @@ func (t *Tracker) Ring(o Observation) {
 		at = t.now()
 	}
 	t.mu.Lock()
-	t.sweepLocked(at)
+	expired := t.sweepLocked(at)
 	if _, ok := t.calls[o.ID]; ok {
-		t.mu.Unlock()
+		t.emitLocked(expired...)
 		return
 	}
 	c := call.Call{
@@ -117,8 +129,10 @@ func (t *Tracker) Ring(o Observation) {
 	}
 	tc := &tracked{c: c, fired: map[call.Phase]bool{}}
 	t.calls[o.ID] = tc
-	ev, ok := t.fireLocked(tc, call.PhaseRing, at)
-	t.emitLocked(ev, ok)
+	if ev, ok := t.fireLocked(tc, call.PhaseRing, at); ok {
+		expired = append(expired, ev)
+	}
+	t.emitLocked(expired...)
 }
 
 // Answer reports that the call was answered (by the agent, or by the
@@ -135,8 +149,11 @@ func (t *Tracker) Answer(id string, at time.Time) {
 		return
 	}
 	tc.c.Answer = at
-	ev, ok := t.fireLocked(tc, call.PhaseAnswer, at)
-	t.emitLocked(ev, ok)
+	if ev, ok := t.fireLocked(tc, call.PhaseAnswer, at); ok {
+		t.emitLocked(ev)
+		return
+	}
+	t.emitLocked()
 }
 
 // End reports that the call is over. The outcome is taken as given for an
@@ -153,6 +170,37 @@ func (t *Tracker) End(id string, outcome call.Outcome, at time.Time) {
 		t.mu.Unlock()
 		return
 	}
+	t.emitLocked(t.endLocked(tc, outcome, at)...)
+}
+
+// EndAll ends every call in progress as End does with outcome, at once:
+// the engine calls it when the source that saw those calls stops, since
+// no other will report their end. An answered call still ends answered.
+func (t *Tracker) EndAll(outcome call.Outcome) {
+	at := t.now()
+	t.mu.Lock()
+	var evs []call.Event
+	for _, tc := range t.calls {
+		if tc.ended.IsZero() {
+			evs = append(evs, t.endLocked(tc, outcome, at)...)
+		}
+	}
+	t.emitLocked(evs...)
+}
+
+// Expire ends the calls older than the maximum age (WithMaxAge) as
+// failed, and forgets ended calls after their linger. Ring does it too;
+// call it periodically so that a lost call ends without a new one.
+func (t *Tracker) Expire() {
+	t.mu.Lock()
+	t.emitLocked(t.sweepLocked(t.now())...)
+}
+
+// endLocked ends tc and returns its hangup event and, for an incoming
+// call that was not answered (here or elsewhere), its missed event. The
+// outcome is taken as given for an unanswered call; an answered call
+// always ends as answered.
+func (t *Tracker) endLocked(tc *tracked, outcome call.Outcome, at time.Time) []call.Event {
 	tc.ended = at
 	tc.c.End = at
 	switch {
@@ -163,20 +211,16 @@ func (t *Tracker) End(id string, outcome call.Outcome, at time.Time) {
 	default:
 		tc.c.Outcome = outcome
 	}
-	hangup, ok := t.fireLocked(tc, call.PhaseHangup, at)
-	missed, okMissed := call.Event{}, false
+	var evs []call.Event
+	if ev, ok := t.fireLocked(tc, call.PhaseHangup, at); ok {
+		evs = append(evs, ev)
+	}
 	if tc.c.Direction == call.In && tc.c.Answer.IsZero() && tc.c.Outcome != call.AnsweredElsewhere {
-		missed, okMissed = t.fireLocked(tc, call.PhaseMissed, at)
+		if ev, ok := t.fireLocked(tc, call.PhaseMissed, at); ok {
+			evs = append(evs, ev)
+		}
 	}
-	t.emitMu.Lock()
-	t.mu.Unlock()
-	defer t.emitMu.Unlock()
-	if ok {
-		t.emit(hangup)
-	}
-	if okMissed {
-		t.emit(missed)
-	}
+	return evs
 }
 
 // Restore makes a call in progress that a source knew before a restart
@@ -235,21 +279,28 @@ func (t *Tracker) fireLocked(tc *tracked, p call.Phase, at time.Time) (call.Even
 	return call.Event{Trigger: tr, Call: snap, At: at}, true
 }
 
-// emitLocked hands ev to the handler after releasing t.mu, keeping the
+// emitLocked hands evs to the handler after releasing t.mu, keeping the
 // order of events across goroutines.
-func (t *Tracker) emitLocked(ev call.Event, ok bool) {
+func (t *Tracker) emitLocked(evs ...call.Event) {
 	t.emitMu.Lock()
 	t.mu.Unlock()
 	defer t.emitMu.Unlock()
-	if ok {
+	for _, ev := range evs {
 		t.emit(ev)
 	}
 }
 
-func (t *Tracker) sweepLocked(now time.Time) {
+// sweepLocked ends the calls older than maxAge as failed, returning their
+// events, and forgets ended calls after their linger.
+func (t *Tracker) sweepLocked(now time.Time) []call.Event {
+	var evs []call.Event
 	for id, tc := range t.calls {
-		if !tc.ended.IsZero() && now.Sub(tc.ended) > t.linger {
+		switch {
+		case tc.ended.IsZero() && t.maxAge > 0 && now.Sub(tc.c.Start) > t.maxAge:
+			evs = append(evs, t.endLocked(tc, call.Failed, now)...)
+		case !tc.ended.IsZero() && now.Sub(tc.ended) > t.linger:
 			delete(t.calls, id)
 		}
 	}
+	return evs
 }
