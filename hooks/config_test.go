@@ -232,27 +232,7 @@ func TestValidate(t *testing.T) {
 		{"bad signing secret", func(c *hooks.Config) { c.Hooks[1].SigningSecret = "whsec_abc/+=" }, `hooks[log].signing_secret: "whsec_abc/+=" may contain only`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := loadValid(t)
-			tt.mutate(c)
-			err := c.Validate()
-			if tt.want == "" {
-				if err != nil {
-					t.Fatalf("Validate: %v", err)
-				}
-				return
-			}
-			var ve *hooks.ValidationError
-			if !errors.As(err, &ve) {
-				t.Fatalf("Validate = %v, want *ValidationError", err)
-			}
-			if len(ve.Problems) != 1 {
-				t.Errorf("%d problems, want 1: %v", len(ve.Problems), err)
-			}
-			if !strings.Contains(ve.Problems[0].String(), tt.want) {
-				t.Errorf("problem %q\ndoes not contain %q", ve.Problems[0], tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkOneProblem(t, tt.mutate, tt.want) })
 	}
 }
 
@@ -455,4 +435,30 @@ func normalize(c *hooks.Config) *hooks.Config {
 		n.Hooks = nil
 	}
 	return n
+}
+
+// checkOneProblem applies mutate to the valid example config and checks
+// that Validate reports exactly one problem containing want, or none
+// when want is empty.
+func checkOneProblem(t *testing.T, mutate func(*hooks.Config), want string) {
+	t.Helper()
+	c := loadValid(t)
+	mutate(c)
+	err := c.Validate()
+	if want == "" {
+		if err != nil {
+			t.Fatalf("Validate: %v", err)
+		}
+		return
+	}
+	var ve *hooks.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("Validate = %v, want *ValidationError", err)
+	}
+	if len(ve.Problems) != 1 {
+		t.Errorf("%d problems, want 1: %v", len(ve.Problems), err)
+	}
+	if !strings.Contains(ve.Problems[0].String(), want) {
+		t.Errorf("problem %q\ndoes not contain %q", ve.Problems[0], want)
+	}
 }
