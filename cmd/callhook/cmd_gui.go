@@ -10,6 +10,7 @@ import (
 
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/hooks"
+	"github.com/callhook/callhook/internal/engine"
 	"github.com/callhook/callhook/sip"
 	"github.com/callhook/callhook/ui"
 )
@@ -40,14 +41,14 @@ func startGUI(p paths, std stdio) int {
 			return exitUsage
 		}
 	}
-	e, err := openEngine(p, cfg, log)
+	e, err := engine.Open(p.data, cfg, log)
 	if err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		return exitFailure
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	b := newGUIBackend(ctx, e)
-	if err := e.start(ctx); err != nil {
+	b := newGUIBackend(ctx, e, p.config)
+	if err := e.Start(ctx); err != nil {
 		log.Error("start", "err", err)
 	}
 	code := runGUI(p.config, p.data, b, log)
@@ -55,7 +56,7 @@ func startGUI(p paths, std stdio) int {
 	b.close()
 	dctx, dcancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer dcancel()
-	if err := e.close(dctx); err != nil {
+	if err := e.Close(dctx); err != nil {
 		log.Warn("shutdown", "err", err)
 	}
 	return code
@@ -63,8 +64,9 @@ func startGUI(p paths, std stdio) int {
 
 // guiBackend adapts the engine to ui.Backend.
 type guiBackend struct {
-	ctx context.Context
-	e   *engine
+	ctx    context.Context
+	e      *engine.Engine
+	config string // the config file Save writes and Reload reads
 
 	mu      sync.Mutex
 	subs    map[int]func(ui.Event)
@@ -74,15 +76,13 @@ type guiBackend struct {
 
 var _ ui.Backend = (*guiBackend)(nil)
 
-func newGUIBackend(ctx context.Context, e *engine) *guiBackend {
-	b := &guiBackend{ctx: ctx, e: e, subs: map[int]func(ui.Event){}}
-	b.stopSub = e.disp.Subscribe(func(r hooks.Result) {
+func newGUIBackend(ctx context.Context, e *engine.Engine, config string) *guiBackend {
+	b := &guiBackend{ctx: ctx, e: e, config: config, subs: map[int]func(ui.Event){}}
+	b.stopSub = e.Dispatcher().Subscribe(func(r hooks.Result) {
 		b.publish(ui.Event{Kind: ui.DeliveryDone, Delivery: resultRow(r), Call: b.callOf(r.CallID)})
 	})
-	e.mu.Lock()
-	e.onStatus = func(s sip.Status) { b.publish(ui.Event{Kind: ui.SourceChanged, Source: sourceStatus(s)}) }
-	e.onCall = func(call.Event) { b.publish(ui.Event{Kind: ui.CallsChanged}) }
-	e.mu.Unlock()
+	e.OnStatus(func(s sip.Status) { b.publish(ui.Event{Kind: ui.SourceChanged, Source: sourceStatus(s)}) })
+	e.OnCall(func(call.Event) { b.publish(ui.Event{Kind: ui.CallsChanged}) })
 	return b
 }
 
@@ -103,12 +103,12 @@ func (b *guiBackend) publish(ev ui.Event) {
 // callOf finds a call for a delivery notification: in progress, else
 // from the journal.
 func (b *guiBackend) callOf(id string) call.Call {
-	for _, c := range b.e.tracker.Active() {
+	for _, c := range b.e.Tracker().Active() {
 		if c.ID == id {
 			return c
 		}
 	}
-	calls, err := b.e.journal.Calls(b.ctx, 20)
+	calls, err := b.e.Journal().Calls(b.ctx, 20)
 	if err == nil {
 		for _, c := range calls {
 			if c.Call.ID == id {
@@ -132,37 +132,37 @@ func (b *guiBackend) Subscribe(fn func(ui.Event)) func() {
 	}
 }
 
-func (b *guiBackend) Config() *hooks.Config { return b.e.config().Clone() }
+func (b *guiBackend) Config() *hooks.Config { return b.e.Config().Clone() }
 
 func (b *guiBackend) Save(cfg *hooks.Config) error {
-	if err := hooks.Save(b.e.paths.config, cfg); err != nil {
+	if err := hooks.Save(b.config, cfg); err != nil {
 		return err
 	}
-	return b.e.setConfig(b.ctx, cfg.Clone())
+	return b.e.SetConfig(b.ctx, cfg.Clone())
 }
 
 func (b *guiBackend) Reload() (*hooks.Config, error) {
-	cfg, err := hooks.Load(b.e.paths.config)
+	cfg, err := hooks.Load(b.config)
 	if err != nil {
 		return nil, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if err := b.e.setConfig(b.ctx, cfg); err != nil {
+	if err := b.e.SetConfig(b.ctx, cfg); err != nil {
 		return cfg.Clone(), err
 	}
 	return cfg.Clone(), nil
 }
 
 func (b *guiBackend) Test(ctx context.Context, h hooks.Hook, t call.Trigger) (ui.TestResult, error) {
-	r, err := b.e.disp.Test(ctx, h, t)
+	r, err := b.e.Dispatcher().Test(ctx, h, t)
 	res := ui.TestResult{Status: r.StatusCode, Latency: r.Latency, Excerpt: r.Response, Err: r.Error}
 	return res, err
 }
 
 func (b *guiBackend) History(ctx context.Context, limit int) ([]ui.CallRow, error) {
-	calls, err := b.e.journal.Calls(ctx, limit)
+	calls, err := b.e.Journal().Calls(ctx, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -181,10 +181,10 @@ func (b *guiBackend) History(ctx context.Context, limit int) ([]ui.CallRow, erro
 	return rows, nil
 }
 
-func (b *guiBackend) ActiveCalls() []call.Call { return b.e.tracker.Active() }
+func (b *guiBackend) ActiveCalls() []call.Call { return b.e.Tracker().Active() }
 
 func (b *guiBackend) Resend(ctx context.Context, webhookID string) error {
-	return b.e.disp.Resend(ctx, webhookID)
+	return b.e.Dispatcher().Resend(ctx, webhookID)
 }
 
 // Simulate plays a short call: rings 2 s, is answered, talks 3 s.
@@ -192,24 +192,24 @@ func (b *guiBackend) Simulate(ctx context.Context, dir call.Direction, remote, n
 	if dir != call.In && dir != call.Out {
 		return fmt.Errorf("simulate: direction %q: want in or out", dir)
 	}
-	local := b.e.config().Source.Dialog.Username
+	local := b.e.Config().Source.Dialog.Username
 	if local == "" {
 		local = "100"
 	}
-	go b.e.tracker.Simulate(b.ctx, sip.Simulation{
+	go b.e.Tracker().Simulate(b.ctx, sip.Simulation{
 		Direction: dir, Local: local, Remote: remote, Name: name,
 		AnswerAfter: 2 * time.Second, HangupAfter: 3 * time.Second,
 	})
 	return nil
 }
 
-func (b *guiBackend) SourceStatus() ui.SourceStatus { return sourceStatus(b.e.status()) }
+func (b *guiBackend) SourceStatus() ui.SourceStatus { return sourceStatus(b.e.Status()) }
 
 func (b *guiBackend) SetSecret(name, value string) error {
 	if !hooks.ValidSecretName(name) {
 		return fmt.Errorf("secret name %q: use letters, digits, - and _", name)
 	}
-	return b.e.secrets.Set(name, value)
+	return b.e.Secrets().Set(name, value)
 }
 
 func sourceStatus(s sip.Status) ui.SourceStatus {

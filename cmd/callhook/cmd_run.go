@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/callhook/callhook/hooks"
+	"github.com/callhook/callhook/internal/engine"
 )
 
 // drainTimeout is how long shutdown waits for attempts in flight; what is
@@ -29,7 +30,7 @@ func cmdRun(p paths, args []string, std stdio) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	e, err := openEngine(p, cfg, log)
+	e, err := engine.Open(p.data, cfg, log)
 	if err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		return exitFailure
@@ -41,7 +42,7 @@ func cmdRun(p paths, args []string, std stdio) int {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	code = exitOK
-	if err := e.start(ctx); err != nil {
+	if err := e.Start(ctx); err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		code = exitFailure
 		stop()
@@ -52,7 +53,7 @@ func cmdRun(p paths, args []string, std stdio) int {
 	// restarts it and the log shows why.
 	select {
 	case <-ctx.Done():
-	case err := <-e.srcFailed:
+	case err := <-e.Failed():
 		fmt.Fprintf(std.err, "callhook: call source stopped: %v\n", err)
 		code = exitFailure
 	}
@@ -60,7 +61,7 @@ func cmdRun(p paths, args []string, std stdio) int {
 	log.Info("shutting down: finishing deliveries in flight", "timeout", drainTimeout)
 	dctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
-	if err := e.close(dctx); err != nil {
+	if err := e.Close(dctx); err != nil {
 		log.Warn("shutdown", "err", err)
 	}
 	return code
@@ -69,7 +70,7 @@ func cmdRun(p paths, args []string, std stdio) int {
 // reloadOnHangup re-reads the config on SIGHUP; a bad file is reported and
 // the running config kept, as is the running source when the new one does
 // not start (a listen port taken, an upstream that does not resolve).
-func reloadOnHangup(ctx context.Context, hup <-chan os.Signal, e *engine, p paths, log *slog.Logger) {
+func reloadOnHangup(ctx context.Context, hup <-chan os.Signal, e *engine.Engine, p paths, log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -86,8 +87,8 @@ func reloadOnHangup(ctx context.Context, hup <-chan os.Signal, e *engine, p path
 		}
 		// Hooks and queues take effect whatever the source does; a new
 		// source that does not start leaves the running one running, and
-		// run exits only when none is left (through srcFailed).
-		if err := e.setConfig(ctx, cfg); err != nil {
+		// run exits only when none is left (through Failed).
+		if err := e.SetConfig(ctx, cfg); err != nil {
 			log.Error("reload config: call source not changed", "err", err)
 			log.Info("config reloaded but for the call source", "hooks", len(cfg.Hooks), "enabled", cfg.Enabled)
 			continue

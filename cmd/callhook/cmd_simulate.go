@@ -10,6 +10,7 @@ import (
 
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/hooks"
+	"github.com/callhook/callhook/internal/engine"
 	"github.com/callhook/callhook/sip"
 )
 
@@ -50,28 +51,28 @@ func cmdSimulate(p paths, args []string, std stdio) int {
 	// only one.
 	cfgNoSource := *cfg
 	cfgNoSource.Source = hooks.Source{Mode: hooks.SourceNone}
-	e, err := openEngine(p, &cfgNoSource, newLogger(std, true))
+	e, err := engine.Open(p.data, &cfgNoSource, newLogger(std, true))
 	if err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		return exitFailure
 	}
-	cancelSub := e.disp.Subscribe(func(r hooks.Result) { printResult(std, r) })
-	if err := e.start(ctx); err != nil {
+	cancelSub := e.Dispatcher().Subscribe(func(r hooks.Result) { printResult(std, r) })
+	if err := e.Start(ctx); err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		return exitFailure
 	}
 	if !cfg.Enabled {
 		fmt.Fprintln(std.out, "note: all hooks are switched off (\"enabled\": false); nothing will be sent")
 	}
-	id := e.tracker.Simulate(ctx, s)
+	id := e.Tracker().Simulate(ctx, s)
 	fmt.Fprintf(std.out, "call %s ended; waiting up to %v for deliveries\n", id, *wait)
 	wctx, cancel := context.WithTimeout(ctx, *wait)
-	werr := e.disp.Wait(wctx, id)
+	werr := e.Dispatcher().Wait(wctx, id)
 	cancel()
 	// Close flushes the last results to the subscriber; cancel only then.
 	dctx, dcancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer dcancel()
-	cerr := e.close(dctx)
+	cerr := e.Close(dctx)
 	cancelSub()
 	return simulateSummary(std, p, id, werr, cerr)
 }
