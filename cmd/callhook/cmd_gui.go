@@ -11,6 +11,7 @@ import (
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/hooks"
 	"github.com/callhook/callhook/internal/engine"
+	"github.com/callhook/callhook/internal/instance"
 	"github.com/callhook/callhook/sip"
 	"github.com/callhook/callhook/ui"
 )
@@ -21,6 +22,18 @@ func startGUI(p paths, std stdio) int {
 	if code := p.resolveOrReport(std); code >= 0 {
 		return code
 	}
+	// One app or run per data directory. A second launch of the app
+	// exits for now; once the agent serves its control API (issue #8),
+	// it asks the first to show its window and exits 0.
+	lock, err := instance.Acquire(p.data)
+	if err != nil {
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		if held := (*instance.HeldError)(nil); errors.As(err, &held) {
+			fmt.Fprintln(std.err, "Callhook is already running: use its window or tray icon, or quit it first.")
+		}
+		return exitFailure
+	}
+	defer lock.Release()
 	log := newLogger(std, false)
 	cfg, err := hooks.Load(p.config)
 	switch {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/callhook/callhook/hooks"
 	"github.com/callhook/callhook/internal/engine"
+	"github.com/callhook/callhook/internal/instance"
 )
 
 // drainTimeout is how long shutdown waits for attempts in flight; what is
@@ -26,6 +27,14 @@ func cmdRun(p paths, args []string, std stdio) int {
 	if cfg == nil {
 		return code
 	}
+	// One run or desktop app per data directory: two would deliver every
+	// pending delivery twice and fight over the proxy's state file.
+	lock, err := instance.Acquire(p.data)
+	if err != nil {
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		return exitFailure
+	}
+	defer lock.Release()
 	log := newLogger(std, false)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
