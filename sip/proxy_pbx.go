@@ -24,6 +24,7 @@ const (
 	probeBranch  = branchPrefix + "ka" // our OPTIONS probes and keepalives
 	replayBranch = branchPrefix + "rr" // our re-REGISTERs
 	probeTimeout = 2 * time.Second
+	maxHistory   = 64 // advertised addresses remembered
 	dialTimeout  = 5 * time.Second
 )
 
@@ -87,7 +88,16 @@ func (l *pbxLeg) advertised(t string) (string, int) {
 	if addr == "" {
 		addr = net.JoinHostPort(l.localIP.String(), "0")
 	}
-	l.history[addr] = true
+	if !l.history[addr] {
+		// Bounded: a TCP leg gets a new address with every reconnect.
+		for a := range l.history {
+			if len(l.history) < maxHistory {
+				break
+			}
+			delete(l.history, a)
+		}
+		l.history[addr] = true
+	}
 	host, port, _ := net.SplitHostPort(addr)
 	n, _ := strconv.Atoi(port)
 	return host, n
