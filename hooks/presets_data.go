@@ -15,7 +15,10 @@ var presets = []Preset{
 		"HubSpot documents no URL that opens a contact search in the browser; contact search is an API only (POST /crm/v3/objects/contacts/search)"),
 	{
 		Name: "hubspot-log", Vendor: "HubSpot", Action: PresetLog, Available: true,
-		Source: "https://developers.hubspot.com/docs/api/crm/calls",
+		// hs_call_direction INBOUND (the HubSpot user received the call),
+		// hs_call_duration in milliseconds, hs_call_status COMPLETED: all
+		// from the properties table of the calls guide.
+		Source: "https://developers.hubspot.com/docs/guides/api/crm/engagements/calls",
 		Note:   "a private app's access token with the crm.objects.contacts.write scope: callhook secret set <token_secret>",
 		params: []PresetParam{tokenParam("hubspot-token", "private app access token")},
 		hook: Hook{
@@ -36,6 +39,9 @@ var presets = []Preset{
 		"Salesforce documents no Lightning Experience URL that opens a search; search is a REST resource only"),
 	{
 		Name: "salesforce-log", Vendor: "Salesforce", Action: PresetLog, Available: true,
+		// TaskSubtype "Call" (values Task, Email, LinkedIn, ListEmail,
+		// Cadence, Call; set on create only), CallType "Inbound" (Inbound,
+		// Internal, Outbound), CallDurationInSeconds in seconds.
 		Source: "https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm",
 		Note:   "creates a completed call Task through the REST API; OAuth access tokens expire, so refresh the secret when Salesforce rejects it",
 		params: []PresetParam{
@@ -58,7 +64,9 @@ var presets = []Preset{
 		"main.aspx URLs are documented for apps, records and views, not for a search by phone number"),
 	{
 		Name: "dynamics-log", Vendor: "Microsoft Dynamics 365", Action: PresetLog, Available: true,
-		Source: "https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/phonecall",
+		// directioncode is a Boolean: 0 (false) Incoming, 1 (true) Outgoing,
+		// default Outgoing, so an incoming call must send false.
+		Source: "https://learn.microsoft.com/en-us/power-apps/developer/data-platform/reference/entities/phonecall",
 		Note:   "creates a phonecall activity through the Dataverse Web API; Microsoft Entra access tokens expire, so refresh the secret when Dynamics rejects it",
 		params: []PresetParam{
 			{Name: "org", Help: "your organisation's host, e.g. myorg.crm4.dynamics.com", kind: paramHost},
@@ -104,6 +112,9 @@ var presets = []Preset{
 		"Zendesk opens a user in the agent's browser only through the Talk Partner Edition API, by user id, not by phone number"),
 	{
 		Name: "zendesk-log", Vendor: "Zendesk", Action: PresetLog, Available: true,
+		// The body is the flat call object (app_id, from_line, to_line,
+		// call_started_at, direction "inbound"), as in the guide's example,
+		// not wrapped in {"call": ...}.
 		Source: "https://developer.zendesk.com/documentation/voice/talk-partner-edition/creating-a-call-record-in-zendesk",
 		Note: "creates a call record (POST /api/v2/calls); needs Talk Partner Edition and your Zendesk app's id; " +
 			"the secret holds base64 of {email_address}/token:{api_token}",
