@@ -31,6 +31,10 @@ const guiTabEnv = "CALLHOOK_GUI_TAB"
 // that imports fyne's app package (and with it cgo and OpenGL), so package
 // ui stays testable without a display.
 func runGUI(cfgPath, dataDir string, b ui.Backend, log *slog.Logger) int {
+	// Catch SIGINT and SIGTERM before anything else: one that arrives
+	// while the toolkit starts must quit cleanly, not kill the process.
+	sig, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	a := app.NewWithID(appID)
 	tray := ui.TrayAvailable()
 	if v := os.Getenv(guiTrayEnv); v != "" {
@@ -44,8 +48,6 @@ func runGUI(cfgPath, dataDir string, b ui.Backend, log *slog.Logger) int {
 		Log:        log,
 	})
 
-	sig, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
