@@ -14,10 +14,10 @@ import (
 // The dialog source under a broken or hostile PBX (issue #10).
 
 // startDialog runs a source watching 1002 at pbx until the test ends.
-func startDialog(t *testing.T, pbx *fakeNotifier, tr *Tracker, log *slog.Logger) *Dialog {
+func startDialog(t *testing.T, pbx *fakeNotifier, tr *Tracker, opts ...DialogOption) *Dialog {
 	t.Helper()
 	d, err := NewDialog(DialogConfig{Server: pbx.conn.LocalAddr().String(), Domain: "pbx", Watch: []string{"1002"}},
-		tr, WithDialogLogger(log))
+		tr, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func startDialog(t *testing.T, pbx *fakeNotifier, tr *Tracker, log *slog.Logger)
 func TestDialogNotifyContentType(t *testing.T) {
 	pbx := newFakeNotifier(t)
 	var rec recorder
-	startDialog(t, pbx, NewTracker("max", nil, rec.handle), testLogger(t))
+	startDialog(t, pbx, NewTracker("max", nil, rec.handle), WithDialogLogger(testLogger(t)))
 	sub, from := pbx.acceptSubscribe()
 	tests := []struct {
 		ctype   string
@@ -76,7 +76,7 @@ func TestDialogVersionBack(t *testing.T) {
 	pbx := newFakeNotifier(t)
 	var rec recorder
 	var buf logBuffer
-	startDialog(t, pbx, NewTracker("max", nil, rec.handle), slog.New(slog.NewTextHandler(&buf, nil)))
+	startDialog(t, pbx, NewTracker("max", nil, rec.handle), WithDialogLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 
 	sub, from := pbx.acceptSubscribe()
 	callID := sub.CallID().Value()
@@ -114,7 +114,7 @@ func TestDialogCapsWarnOnce(t *testing.T) {
 	pbx := newFakeNotifier(t)
 	var rec recorder
 	var buf logBuffer
-	startDialog(t, pbx, NewTracker("max", nil, rec.handle), slog.New(slog.NewTextHandler(&buf, nil)))
+	startDialog(t, pbx, NewTracker("max", nil, rec.handle), WithDialogLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 
 	sub, from := pbx.acceptSubscribe()
 	for v := range 3 {

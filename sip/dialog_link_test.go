@@ -197,18 +197,7 @@ func TestSubscribeRequestInDialog(t *testing.T) {
 func TestDialogNATRefresh(t *testing.T) {
 	setKeepalive(t, 50*time.Millisecond)
 	pbx := newFakeNotifier(t)
-	d, err := NewDialog(DialogConfig{Server: pbx.conn.LocalAddr().String(), Domain: "pbx", Watch: []string{"1002"}},
-		NewTracker("max", nil, func(call.Event) {}), WithDialogLogger(testLogger(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	d := startDialog(t, pbx, NewTracker("max", nil, func(call.Event) {}), WithDialogLogger(testLogger(t)))
 
 	msg, from := pbx.read()
 	sub := msg.(*sipmsg.Request)
@@ -259,18 +248,7 @@ func TestDialogNATRefresh(t *testing.T) {
 func TestDialogKeepaliveIdle(t *testing.T) {
 	setKeepalive(t, 20*time.Millisecond)
 	pbx := newFakeNotifier(t)
-	d, err := NewDialog(DialogConfig{Server: pbx.conn.LocalAddr().String(), Domain: "pbx", Watch: []string{"1002"}},
-		NewTracker("max", nil, func(call.Event) {}), WithDialogRetry(time.Minute, time.Minute), WithDialogLogger(testLogger(t)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	d := startDialog(t, pbx, NewTracker("max", nil, func(call.Event) {}), WithDialogRetry(time.Minute, time.Minute), WithDialogLogger(testLogger(t)))
 	msg, from := pbx.read()
 	pbx.send([]byte(pbx.answer(msg.(*sipmsg.Request), 404, "Not Found").String()), from)
 	s := waitStatus(t, d, "an error", func(s Status) bool { return s.State == StateError })

@@ -2,7 +2,6 @@ package sip
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"strings"
 	"sync"
@@ -39,18 +38,7 @@ func TestDialogUnparsableDatagrams(t *testing.T) {
 	pbx := newFakeNotifier(t)
 	var buf logBuffer
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	d, err := NewDialog(DialogConfig{Server: pbx.conn.LocalAddr().String(), Domain: "pbx", Watch: []string{"1002"}},
-		NewTracker("max", nil, func(call.Event) {}), WithDialogLogger(log))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
+	startDialog(t, pbx, NewTracker("max", nil, func(call.Event) {}), WithDialogLogger(log))
 
 	sub, from := pbx.acceptSubscribe()
 	garbage := []byte("NOTIFY sip:1002@pbx SIP/2.0\r\nVia SIP/2.0/UDP no-colon\r\n\r\n" + strings.Repeat("garbage ", 4<<10))
