@@ -148,7 +148,13 @@ func caFileProblem(name string) string {
 	return fmt.Sprintf("%q holds no PEM certificate (a block starting -----BEGIN CERTIFICATE-----)", name)
 }
 
+// isDERCert reports whether data is one DER certificate. The bytes are
+// tried as they are first: a DER certificate may end in a byte that
+// bytes.TrimSpace would take for white space.
 func isDERCert(data []byte) bool {
+	if _, err := x509.ParseCertificate(data); err == nil {
+		return true
+	}
 	_, err := x509.ParseCertificate(bytes.TrimSpace(data))
 	return err == nil
 }

@@ -34,6 +34,22 @@ func caFiles(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A DER certificate ends in a signature byte, which is white space
+	// for bytes.TrimSpace about once in 40 certificates; CI once failed
+	// on that. Sign until one does, so the case is always tried.
+	var derSpace []byte
+	for i := 0; i < 10000 && derSpace == nil; i++ {
+		d, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last := d[len(d)-1]; last == ' ' || last == '\n' || last == '\r' || last == '\t' || last == '\v' || last == '\f' {
+			derSpace = d
+		}
+	}
+	if derSpace == nil {
+		t.Fatal("no certificate ending in a white-space byte in 10000 signatures")
+	}
 	keyDER, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
 		t.Fatal(err)
@@ -46,6 +62,7 @@ func caFiles(t *testing.T) map[string]string {
 		"bundle.pem": append(append([]byte("# office CA\n"), certPEM...), certPEM...),
 		"key.pem":    keyPEM,
 		"ca.der":     der,
+		"space.der":  derSpace,
 		"empty.pem":  nil,
 		"text.pem":   []byte("not a certificate\n"),
 		"broken.pem": pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("garbage")}),
@@ -101,6 +118,7 @@ func TestValidateSourcePBXLeg(t *testing.T) {
 		{"ca file text", dialog("tls", f["text.pem"], ""), `source.dialog.ca_file: "` + f["text.pem"] + `" holds no PEM certificate`},
 		{"ca file is a key", proxy("tls", f["key.pem"], ""), "holds a private key, not a CA certificate"},
 		{"ca file is DER", proxy("tls", f["ca.der"], ""), "is a DER certificate, not PEM: convert it (openssl x509 -inform der -in ca.der -out ca.pem)"},
+		{"ca file is DER ending in a space byte", proxy("tls", f["space.der"], ""), "is a DER certificate, not PEM: convert it (openssl x509 -inform der -in space.der -out ca.pem)"},
 		{"ca file broken certificate", proxy("tls", f["broken.pem"], ""), "certificate 1 does not parse"},
 		{"ca file of the other source is not checked", func(c *hooks.Config) { c.Source.Dialog.CAFile = "ca.pem" }, ""},
 
