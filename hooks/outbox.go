@@ -276,6 +276,17 @@ func (j *Journal) pendingCount(ctx context.Context, callID string) (int, error) 
 	return n, nil
 }
 
+// Pending counts the deliveries waiting in the outbox, of every call:
+// what `callhook status` reports.
+func (j *Journal) Pending(ctx context.Context) (int, error) {
+	var n int
+	err := j.db.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE state = 'pending'`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count pending deliveries: %w", err)
+	}
+	return n, nil
+}
+
 // browserOpened reports whether another browser delivery of the same call
 // and hook already opened its page.
 func (j *Journal) browserOpened(ctx context.Context, callID, hookID, exceptID string) (bool, error) {

@@ -41,6 +41,9 @@ type Options struct {
 	Tray bool
 	// Tab is the tab shown first (TabHooks when empty).
 	Tab string
+	// AgentNotifies says the resident agent sends the desktop
+	// notifications of failed deliveries, so the window does not.
+	AgentNotifies bool
 	Log *slog.Logger
 }
 

@@ -62,15 +62,21 @@ type CallRow struct {
 // DeliveryRow is one delivery of one hook for one trigger of a call.
 type DeliveryRow struct {
 	WebhookID  string
+	CallID     string
 	HookID     string
 	HookName   string
 	Trigger    call.Trigger
+	Action     string
 	State      hooks.State
 	StatusCode int
 	Attempts   int
 	Latency    time.Duration
 	Err        string
 	At         time.Time
+	// Final says no further attempt follows; NextAttempt is when the
+	// next one is due otherwise. Set on DeliveryDone events only.
+	Final       bool
+	NextAttempt time.Time
 }
 
 // SourceStatus is the call event source's condition, as sip.Status.
@@ -110,6 +116,9 @@ const (
 	SourceChanged
 	// CallsChanged: a call started, changed or ended.
 	CallsChanged
+	// ShowWindow: the agent asks the window to come to the front (the
+	// tray's Show, a second launch).
+	ShowWindow
 )
 
 // Event is pushed by the Backend to subscribers.

@@ -15,7 +15,7 @@ func (u *UI) handle(e Event) {
 		switch e.Delivery.State {
 		case hooks.StateFailed:
 			u.lastFailed = true
-			if u.notifyEnabled() {
+			if u.notifyEnabled() && !u.opts.AgentNotifies {
 				u.app.SendNotification(u.failureNotice(e))
 			}
 		case hooks.StateDelivered:
@@ -27,6 +27,8 @@ func (u *UI) handle(e Event) {
 		u.settings.showStatus()
 	case CallsChanged:
 		u.calls.changed()
+	case ShowWindow:
+		u.show()
 	}
 	if u.tray != nil {
 		u.tray.update()

@@ -233,8 +233,8 @@ func sourceStatus(s sip.Status) ui.SourceStatus {
 
 func resultRow(r hooks.Result) ui.DeliveryRow {
 	return ui.DeliveryRow{
-		WebhookID: r.WebhookID, HookID: r.HookID, HookName: r.HookName, Trigger: r.Trigger,
-		State: r.State, StatusCode: r.StatusCode, Attempts: r.Attempt, Latency: r.Latency,
-		Err: r.Error, At: r.At,
+		WebhookID: r.WebhookID, CallID: r.CallID, HookID: r.HookID, HookName: r.HookName, Trigger: r.Trigger,
+		Action: r.Action, State: r.State, StatusCode: r.StatusCode, Attempts: r.Attempt, Latency: r.Latency,
+		Err: r.Error, At: r.At, Final: r.Final, NextAttempt: r.NextAttempt,
 	}
 }
