@@ -44,7 +44,7 @@ type Options struct {
 	// AgentNotifies says the resident agent sends the desktop
 	// notifications of failed deliveries, so the window does not.
 	AgentNotifies bool
-	Log *slog.Logger
+	Log           *slog.Logger
 }
 
 // UI is the running desktop app.
@@ -117,6 +117,9 @@ func New(a fyne.App, b Backend, opts Options) *UI {
 		}
 	}
 	u.win.SetCloseIntercept(u.closeRequested)
+	// Ctrl+W (Cmd+W on macOS) closes the window, as the close button does.
+	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { u.closeRequested() })
 	return u
 }
 

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+
 	"github.com/callhook/callhook/assets"
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/hooks"
@@ -221,5 +224,30 @@ func TestSourceStatusIsLive(t *testing.T) {
 	}
 	if h.app.icon != assets.TrayEnabled {
 		t.Error("tray icon still shows an error")
+	}
+}
+
+// Ctrl+W closes the window as its close button does: in the window
+// process (no tray of its own) that ends the process.
+func TestShortcutClosesWindow(t *testing.T) {
+	h := newHarnessApp(t, sampleConfig(), Options{})
+	sc, ok := h.u.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
+	if !ok {
+		t.Fatal("the test canvas takes no shortcuts")
+	}
+	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault})
+	if !h.u.stopped {
+		t.Error("Ctrl+W did not close the window")
+	}
+}
+
+// The agent's ShowWindow event (tray Show, a second launch) brings a
+// hidden window back.
+func TestShowWindowEventShows(t *testing.T) {
+	h := newHarnessApp(t, sampleConfig(), Options{Tray: true})
+	h.u.hide()
+	h.u.handle(Event{Kind: ShowWindow})
+	if !h.u.shown {
+		t.Error("ShowWindow did not show the window")
 	}
 }

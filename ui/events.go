@@ -41,10 +41,16 @@ func (u *UI) notifyEnabled() bool {
 	return u.cfg.UI.Notify == nil || *u.cfg.UI.Notify
 }
 
-// failureNotice words a failed delivery for a desktop notification. The
-// remote party's name and number come from the network and the error text
-// may quote a server, so all of it is sanitised.
+// failureNotice words a failed delivery for a desktop notification.
 func (u *UI) failureNotice(e Event) *fyne.Notification {
+	title, body := failureText(u.l, e)
+	return fyne.NewNotification(title, body)
+}
+
+// failureText words a failed delivery for a notification. The remote
+// party's name and number come from the network and the error text may
+// quote a server, so all of it is sanitised.
+func failureText(l tr, e Event) (title, body string) {
 	d := e.Delivery
 	name := d.HookName
 	if name == "" {
@@ -59,9 +65,9 @@ func (u *UI) failureNotice(e Event) *fyne.Notification {
 	if remote.Name != "" {
 		who = remote.Name + " " + remote.Number
 	}
-	body := u.l.Tf("%s failed for the call with %s: %s",
+	body = l.Tf("%s failed for the call with %s: %s",
 		sanitize(name, maxNoticeText), sanitize(who, maxNoticeText), sanitize(reason, 2*maxNoticeText))
-	return fyne.NewNotification(u.l.T("Webhook failed"), body)
+	return l.T("Webhook failed"), body
 }
 
 // setGlobal turns all hooks on or off (the config's "enabled").
