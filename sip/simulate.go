@@ -26,12 +26,20 @@ type Simulation struct {
 	// Outcome of an unanswered call (default missed for incoming,
 	// cancelled for outgoing).
 	Outcome call.Outcome
+	// ID is the call's id; empty picks one.
+	ID string
 }
+
+// NewSimulationID returns a simulated call's id.
+func NewSimulationID(now time.Time) string { return fmt.Sprintf("sim-%d@callhook", now.UnixNano()) }
 
 // Simulate plays s through the tracker and returns the call's id once it
 // ended. If ctx ends first, the call ends at once as failed.
 func (t *Tracker) Simulate(ctx context.Context, s Simulation) string {
-	id := fmt.Sprintf("sim-%d@callhook", t.now().UnixNano())
+	id := s.ID
+	if id == "" {
+		id = NewSimulationID(t.now())
+	}
 	local := call.Party{Number: s.Local}
 	remote := call.Party{Number: s.Remote, Name: s.Name}
 	o := Observation{ID: id, Direction: s.Direction, Caller: remote, Callee: local}

@@ -33,10 +33,12 @@ type paths struct {
 const usage = `Callhook fires webhooks when your SIP phone rings, is answered or hangs up.
 
 Usage:
-  callhook [--config F] [--data DIR]           start the desktop app (tray + window)
+  callhook [--config F] [--data DIR]           start Callhook: tray icon, and its window
+                                               (a second start shows the window)
   callhook <command> [flags]
 
 Commands:
+  status [--json]              the running Callhook's state: source, calls, pending deliveries
   run                          headless: watch calls and deliver hooks until Ctrl-C
   simulate --direction in|out --remote N [--name S] [--queue Q]
            [--answer-after D] [--hangup-after D] [--outcome O] [--wait D]
@@ -75,12 +77,16 @@ func run(args []string, std stdio) int {
 		return exitUsage
 	}
 	if len(rest) == 0 {
-		return startGUI(p, std)
+		return startAgent(p, std)
 	}
 	cmd, rest := rest[0], rest[1:]
 	switch cmd {
 	case "run":
 		return cmdRun(p, rest, std)
+	case "window":
+		return cmdWindow(p, rest, std)
+	case "status":
+		return cmdStatus(p, rest, std)
 	case "simulate":
 		return cmdSimulate(p, rest, std)
 	case "hooks":

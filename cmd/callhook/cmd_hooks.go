@@ -13,6 +13,7 @@ import (
 
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/hooks"
+	"github.com/callhook/callhook/internal/control"
 	"github.com/callhook/callhook/templates"
 )
 
@@ -98,12 +99,37 @@ func hooksTest(p paths, args []string, std stdio) int {
 		fmt.Fprintf(std.err, "callhook: unknown trigger %q\n", t)
 		return exitUsage
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	// A running Callhook sends it, so its window shows the test too.
+	dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
+	c, err := dialAgent(dctx, p.data, false)
+	dcancel()
+	if err == nil {
+		defer c.Close()
+		// It learns of a hook just added to the file first.
+		if _, err := c.Reload(); err != nil {
+			fmt.Fprintf(std.err, "callhook: note: the running Callhook reports: %v\n", err)
+		}
+		res, err := c.HookTest(ctx, id, t)
+		if res.HookID == "" && err != nil {
+			fmt.Fprintf(std.err, "callhook: %v\n", err)
+			return exitFailure
+		}
+		printTest(std, *h, t, res)
+		if err != nil {
+			return exitFailure
+		}
+		return exitOK
+	}
+	if !errors.Is(err, control.ErrNoAgent) {
+		fmt.Fprintf(std.err, "callhook: the running Callhook does not answer: %v\n", err)
+		return exitFailure
+	}
 	// Every secret the request carried is masked in what is printed: a
 	// receiver may echo the request's headers.
 	secrets := hooks.NewSecretRecorder(hooks.Keyring{})
 	d := hooks.NewDispatcher(nil, cfg, hooks.WithSecrets(secrets), hooks.WithLogger(newLogger(std, false)))
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-	defer cancel()
 	// Test's error says the same as the result's; the result is printed.
 	res, err := d.Test(ctx, *h, t)
 	secrets.AddRequest(h, templates.Sample(t, cfg.User, cfg.CountryCode))

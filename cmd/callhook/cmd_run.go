@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/callhook/callhook/hooks"
+	"github.com/callhook/callhook/internal/agent"
 	"github.com/callhook/callhook/internal/engine"
 	"github.com/callhook/callhook/internal/instance"
 )
@@ -44,6 +45,14 @@ func cmdRun(p paths, args []string, std stdio) int {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		return exitFailure
 	}
+	// The control API: `callhook status`, and simulate and hooks test
+	// through this process. A service runs on without it.
+	svc := agent.NewService(ctx, e, agent.ServiceOptions{Config: p.config, Kind: agent.KindRun, Version: version, Log: log})
+	defer svc.Close()
+	srv, err := serveControl(p, svc, log)
+	if err != nil {
+		log.Error("control API not available: callhook status, simulate and hooks test will not see this process", "err", err)
+	}
 	log.Info("callhook running", "version", version, "config", p.config, "data", p.data,
 		"hooks", len(cfg.Hooks), "enabled", cfg.Enabled, "source", cfg.Source.Mode)
 	// Caught from here on: a SIGHUP's default action ends the process.
@@ -67,6 +76,9 @@ func cmdRun(p paths, args []string, std stdio) int {
 		code = exitFailure
 	}
 	stop()
+	if srv != nil {
+		srv.Close()
+	}
 	log.Info("shutting down: finishing deliveries in flight", "timeout", drainTimeout)
 	dctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()

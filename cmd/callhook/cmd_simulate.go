@@ -2,16 +2,20 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/hooks"
+	"github.com/callhook/callhook/internal/control"
 	"github.com/callhook/callhook/internal/engine"
 	"github.com/callhook/callhook/sip"
+	"github.com/callhook/callhook/ui"
 )
 
 func cmdSimulate(p paths, args []string, std stdio) int {
@@ -47,6 +51,19 @@ func cmdSimulate(p paths, args []string, std stdio) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A running Callhook plays the call itself, so its window shows it
+	// and its outbox keeps what is pending.
+	dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
+	c, err := dialAgent(dctx, p.data, false)
+	dcancel()
+	if err == nil {
+		defer c.Close()
+		return simulateViaAgent(ctx, c, p, s, *wait, std)
+	}
+	if !errors.Is(err, control.ErrNoAgent) {
+		fmt.Fprintf(std.err, "callhook: the running Callhook does not answer: %v\n", err)
+		return exitFailure
+	}
 	// The configured SIP source does not run: the simulated call is the
 	// only one.
 	cfgNoSource := *cfg
@@ -70,11 +87,113 @@ func cmdSimulate(p paths, args []string, std stdio) int {
 	werr := e.Dispatcher().Wait(wctx, id)
 	cancel()
 	// Close flushes the last results to the subscriber; cancel only then.
-	dctx, dcancel := context.WithTimeout(context.Background(), drainTimeout)
-	defer dcancel()
-	cerr := e.Close(dctx)
+	cctx, ccancel := context.WithTimeout(context.Background(), drainTimeout)
+	defer ccancel()
+	cerr := e.Close(cctx)
 	cancelSub()
 	return simulateSummary(std, p, id, werr, cerr)
+}
+
+// simulateViaAgent plays s in the running agent (or run) and prints its
+// deliveries as they happen.
+func simulateViaAgent(ctx context.Context, c *control.Client, p paths, s sip.Simulation, wait time.Duration, std stdio) int {
+	st, err := c.Status(ctx)
+	if err != nil {
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		return exitFailure
+	}
+	fmt.Fprintf(std.out, "playing the call in the running callhook %s (pid %d)\n", st.Kind, st.PID)
+	if !st.Enabled {
+		fmt.Fprintln(std.out, "note: all hooks are switched off (\"enabled\": false); nothing will be sent")
+	}
+	// Events come before the call's id is known: keep them until it is.
+	// Subscribe returns once the agent holds the subscription, so none of
+	// the call's is missed.
+	var (
+		mu     sync.Mutex
+		id     string
+		early  []ui.DeliveryRow
+		finals = map[string]bool{}
+	)
+	unsub := c.Subscribe(func(e ui.Event) {
+		if e.Kind != ui.DeliveryDone {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case id == "":
+			early = append(early, e.Delivery)
+		case e.Delivery.CallID == id:
+			printDelivery(std, e.Delivery)
+			if e.Delivery.Final {
+				finals[e.Delivery.WebhookID] = true
+			}
+		}
+	})
+	defer unsub()
+	callID, err := c.SimulateCall(ctx, s)
+	if err != nil {
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		return exitFailure
+	}
+	mu.Lock()
+	id = callID
+	for _, d := range early {
+		if d.CallID == id {
+			printDelivery(std, d)
+			if d.Final {
+				finals[d.WebhookID] = true
+			}
+		}
+	}
+	early = nil
+	mu.Unlock()
+	fmt.Fprintf(std.out, "call %s playing; waiting up to %v for it to end and for its deliveries\n", id, wait)
+	wctx, cancel := context.WithTimeout(ctx, wait)
+	werr := c.Wait(wctx, id)
+	cancel()
+	// The stream may carry the last results a moment after Wait's
+	// answer: wait for a final one of each delivery, briefly.
+	if werr == nil {
+		waitFinals(c, id, func() int {
+			mu.Lock()
+			defer mu.Unlock()
+			return len(finals)
+		})
+	}
+	unsub()
+	return simulateSummary(std, p, id, werr, nil)
+}
+
+// waitFinals waits, up to two seconds, until seen reports a final result
+// for every delivery the agent's journal holds for the call.
+func waitFinals(c *control.Client, callID string, seen func() int) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	rows, err := c.History(ctx, 50)
+	if err != nil {
+		return
+	}
+	want := 0
+	for _, r := range rows {
+		if r.Call.ID == callID {
+			want = len(r.Deliveries)
+		}
+	}
+	for seen() < want {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// printDelivery prints one delivery attempt as the agent reports it.
+func printDelivery(std stdio, d ui.DeliveryRow) {
+	printResult(std, hooks.Result{Trigger: d.Trigger, HookID: d.HookID, Action: d.Action, Attempt: d.Attempts,
+		State: d.State, StatusCode: d.StatusCode, Latency: d.Latency, Error: d.Err, NextAttempt: d.NextAttempt, Final: d.Final})
 }
 
 func checkSimulation(s sip.Simulation) string {

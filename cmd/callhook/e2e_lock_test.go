@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -29,6 +28,7 @@ type proc struct {
 func (e *env) launch(ctx context.Context, args ...string) *proc {
 	e.t.Helper()
 	p := &proc{cmd: e.command(ctx, args...), done: make(chan struct{})}
+	p.cmd.Stdout = stdoutTo{p}
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
 		e.t.Fatal(err)
@@ -52,6 +52,15 @@ func (e *env) launch(ctx context.Context, args ...string) *proc {
 		<-p.done
 	})
 	return p
+}
+
+// stdoutTo adds what p prints on stdout to its log.
+type stdoutTo struct{ p *proc }
+
+func (w stdoutTo) Write(b []byte) (int, error) {
+	w.p.mu.Lock()
+	defer w.p.mu.Unlock()
+	return w.p.log.Write(b)
 }
 
 func (p *proc) logs() string {
@@ -155,23 +164,6 @@ func oneKeepsRunning(t *testing.T, e *env, ready string, args ...string) {
 
 func TestRunTwoAtOnceOneKeepsRunning(t *testing.T) {
 	oneKeepsRunning(t, newEnv(t, noSourceConfig), "callhook running", "run")
-}
-
-// Two launches of the desktop app at once: one window, under Xvfb.
-func TestAppTwoAtOnceOneKeepsRunning(t *testing.T) {
-	e := newEnv(t, noSourceConfig)
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		t.Skip("no Xvfb to run the desktop app on")
-	}
-	display := startXvfb(t)
-	home := t.TempDir()
-	run := filepath.Join(home, "run")
-	if err := os.Mkdir(run, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	e.vars = append(e.vars, "DISPLAY="+display, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_RUNTIME_DIR="+run, "DBUS_SESSION_BUS_ADDRESS=", guiTrayEnv+"=0")
-	oneKeepsRunning(t, e, "desktop app starting")
 }
 
 // startXvfb starts an X server on a free display and returns its name.

@@ -66,6 +66,9 @@ func Open(data string, cfg *hooks.Config, log *slog.Logger) (*Engine, error) {
 	return e, nil
 }
 
+// DataDir returns the data directory the engine's journal is in.
+func (e *Engine) DataDir() string { return e.data }
+
 // Dispatcher returns the engine's dispatcher (Subscribe, Test, Resend,
 // Wait).
 func (e *Engine) Dispatcher() *hooks.Dispatcher { return e.disp }

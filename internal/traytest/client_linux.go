@@ -25,7 +25,7 @@ type Client struct {
 
 // NewClient connects to the session bus with a connection of its own.
 func NewClient(ctx context.Context) (*Client, error) {
-	conn, err := connect(ctx)
+	conn, err := connect(ctx, "")
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,13 @@ func WithChangeFunc(f func(Change)) Option {
 	return func(w *Watcher) { w.onChange = f }
 }
 
+// WithBusAddress connects the watcher to the bus at addr (a Bus's
+// Address) instead of DBUS_SESSION_BUS_ADDRESS's: a test gives its own
+// bus to the processes it starts without changing its own environment.
+func WithBusAddress(addr string) Option {
+	return func(w *Watcher) { w.address = addr }
+}
+
 // Watcher owns org.kde.StatusNotifierWatcher on the session bus and
 // records the items that register with it, in the order they registered.
 // Items whose owner leaves the bus are dropped.
@@ -29,6 +36,7 @@ type Watcher struct {
 	conn     *dbus.Conn
 	client   *Client
 	onChange func(Change)
+	address  string // "" for the session bus
 	signals  chan *dbus.Signal
 	loopDone chan struct{}
 
@@ -46,13 +54,7 @@ type Watcher struct {
 func StartWatcher(opts ...Option) (*Watcher, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), CallTimeout)
 	defer cancel()
-	conn, err := connect(ctx)
-	if err != nil {
-		return nil, err
-	}
 	w := &Watcher{
-		conn:     conn,
-		client:   &Client{conn: conn},
 		signals:  make(chan *dbus.Signal, 16),
 		loopDone: make(chan struct{}),
 		changed:  make(chan struct{}),
@@ -60,6 +62,11 @@ func StartWatcher(opts ...Option) (*Watcher, error) {
 	for _, opt := range opts {
 		opt(w)
 	}
+	conn, err := connect(ctx, w.address)
+	if err != nil {
+		return nil, err
+	}
+	w.conn, w.client = conn, &Client{conn: conn}
 	if err := w.export(); err != nil {
 		conn.Close()
 		return nil, err

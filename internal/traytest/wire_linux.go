@@ -51,12 +51,19 @@ func bounded(ctx context.Context, d time.Duration) (context.Context, context.Can
 	return context.WithTimeout(ctx, d)
 }
 
-// connect opens a private connection to the session bus. It never starts
+// connect opens a private connection to the session bus, or to the bus
+// at address when set. It never starts
 // a bus (godbus would autolaunch one when none is set).
-func connect(ctx context.Context) (*dbus.Conn, error) {
+func connect(ctx context.Context, address string) (*dbus.Conn, error) {
 	ctx, cancel := bounded(ctx, CallTimeout)
 	defer cancel()
-	conn, err := dbus.SessionBusPrivateNoAutoStartup()
+	var conn *dbus.Conn
+	var err error
+	if address != "" {
+		conn, err = dbus.Dial(address)
+	} else {
+		conn, err = dbus.SessionBusPrivateNoAutoStartup()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to the session bus: %w", err)
 	}
