@@ -111,6 +111,9 @@ func hooksTest(p paths, args []string, std stdio) int {
 		if _, err := c.Reload(); err != nil {
 			fmt.Fprintf(std.err, "callhook: note: the running Callhook reports: %v\n", err)
 		}
+		if st, err := c.Status(ctx); err == nil {
+			fmt.Fprintf(std.out, "sent by the running callhook %s (pid %d)\n", st.Kind, st.PID)
+		}
 		res, err := c.HookTest(ctx, id, t)
 		if res.HookID == "" && err != nil {
 			fmt.Fprintf(std.err, "callhook: %v\n", err)

@@ -256,6 +256,14 @@ func TestAgentTrayAndWindow(t *testing.T) {
 		t.Errorf("delivered body = %v", body)
 	}
 
+	t.Log("hooks test goes through the agent too")
+	before := rc.count()
+	r = e.mustRun("", "hooks", "test", "log")
+	if !strings.Contains(r.stdout, "status:   200") || !strings.Contains(r.stdout, fmt.Sprintf("running callhook agent (pid %d)", pid)) {
+		t.Errorf("hooks test through the agent:\n%s\n%s", r.stdout, r.stderr)
+	}
+	rc.waitFor(t, before+1, 30*time.Second)
+
 	t.Log("the tray's switch turns every hook off, in the config file too")
 	_, _, iconOn, err := w.Icon(ctx, item)
 	if err != nil {
