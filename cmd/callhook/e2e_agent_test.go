@@ -361,16 +361,7 @@ func TestAgentTwoAtOnceOneKeepsRunning(t *testing.T) {
 	e.desktop(false)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	a, b := e.launch(ctx), e.launch(ctx)
-	var loser, winner *proc
-	select {
-	case <-a.done:
-		loser, winner = a, b
-	case <-b.done:
-		loser, winner = b, a
-	case <-time.After(60 * time.Second):
-		t.Fatalf("both still running after 60s:\n%s\n---\n%s", a.logs(), b.logs())
-	}
+	loser, winner := launchTwo(t, e, ctx)
 	if loser.code != 0 {
 		t.Errorf("the second exited %d, want 0:\n%s", loser.code, loser.logs())
 	}
@@ -464,16 +455,7 @@ func TestAgentDialogTwoLaunchesHooksOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	a, b := e.launch(ctx), e.launch(ctx)
-	var loser, winner *proc
-	select {
-	case <-a.done:
-		loser, winner = a, b
-	case <-b.done:
-		loser, winner = b, a
-	case <-time.After(60 * time.Second):
-		t.Fatalf("both still running after 60s:\n%s\n---\n%s", a.logs(), b.logs())
-	}
+	loser, winner := launchTwo(t, e, ctx)
 	if loser.code != 0 {
 		t.Fatalf("the second launch exited %d, want 0:\n%s", loser.code, loser.logs())
 	}

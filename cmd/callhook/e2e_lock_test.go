@@ -138,16 +138,7 @@ func TestRunSecondOnSameDataExits(t *testing.T) {
 func oneKeepsRunning(t *testing.T, e *env, ready string, args ...string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	a, b := e.launch(ctx, args...), e.launch(ctx, args...)
-	var loser, winner *proc
-	select {
-	case <-a.done:
-		loser, winner = a, b
-	case <-b.done:
-		loser, winner = b, a
-	case <-time.After(30 * time.Second):
-		t.Fatalf("both still running after 30s:\n%s\n---\n%s", a.logs(), b.logs())
-	}
+	loser, winner := launchTwo(t, e, ctx, args...)
 	if loser.code != 1 {
 		t.Errorf("the second exited %d, want 1:\n%s", loser.code, loser.logs())
 	}
@@ -160,6 +151,22 @@ func oneKeepsRunning(t *testing.T, e *env, ready string, args ...string) {
 		t.Fatalf("the first exited %d too:\n%s", winner.code, winner.logs())
 	}
 	winner.stop(t)
+}
+
+// launchTwo starts two callhooks with args at the same instant and
+// returns the one that exited first and the other.
+func launchTwo(t *testing.T, e *env, ctx context.Context, args ...string) (loser, winner *proc) {
+	t.Helper()
+	a, b := e.launch(ctx, args...), e.launch(ctx, args...)
+	select {
+	case <-a.done:
+		return a, b
+	case <-b.done:
+		return b, a
+	case <-time.After(60 * time.Second):
+		t.Fatalf("both still running after 60s:\n%s\n---\n%s", a.logs(), b.logs())
+	}
+	return nil, nil
 }
 
 func TestRunTwoAtOnceOneKeepsRunning(t *testing.T) {
