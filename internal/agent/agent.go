@@ -55,6 +55,10 @@ func New(svc *Service, o Options) *Agent {
 		o.Notify = notify
 	}
 	a := &Agent{svc: svc, opts: o, log: o.Log, quit: make(chan struct{})}
+	if o.Tray {
+		a.tray = newTrayIcon(a) // shown by Run; fixed from here on
+	}
+	svc.setOnConfig(func(*hooks.Config) { a.redrawTray() })
 	svc.show = a.ShowWindow
 	svc.window = a.windowUp
 	svc.tray = func() bool { return a.tray != nil && a.tray.up() }
@@ -66,7 +70,6 @@ func New(svc *Service, o Options) *Agent {
 func (a *Agent) Run(ctx context.Context) {
 	unsub := a.svc.Subscribe(a.event)
 	defer unsub()
-	a.svc.onConfig = func(*hooks.Config) { a.redrawTray() }
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -82,8 +85,7 @@ func (a *Agent) Run(ctx context.Context) {
 			}
 		}
 	}
-	if a.opts.Tray {
-		a.tray = newTrayIcon(a)
+	if a.tray != nil {
 		a.tray.run(a.quit) // returns after Quit
 	} else {
 		<-a.quit

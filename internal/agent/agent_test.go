@@ -1,3 +1,5 @@
+//go:build unix
+
 package agent
 
 import (
@@ -308,7 +310,6 @@ func TestAgentNotifiesFailedDelivery(t *testing.T) {
 // while the file watch, started first by `callhook` (cmd_agent.go), may
 // already be applying one: nothing orders the two.
 func TestAgentRunWhileWatchingConfig(t *testing.T) {
-	t.Skip("bug: data race under -race: Agent.Run writes Service.onConfig (agent.go:69) with no lock while WatchConfig's Reload reads it (service.go:182)")
 	b := newBed(t, configWith())
 	ctx, cancel := context.WithCancel(t.Context())
 	reloaded := make(chan error, 10)

@@ -6,6 +6,7 @@ package agent
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -179,9 +180,18 @@ func (s *Service) Save(cfg *hooks.Config) error {
 }
 
 func (s *Service) configApplied() {
-	if s.onConfig != nil {
-		s.onConfig(s.e.Config())
+	s.mu.Lock()
+	fn := s.onConfig
+	s.mu.Unlock()
+	if fn != nil {
+		fn(s.e.Config())
 	}
+}
+
+func (s *Service) setOnConfig(fn func(*hooks.Config)) {
+	s.mu.Lock()
+	s.onConfig = fn
+	s.mu.Unlock()
 }
 
 // SetEnabled turns every hook on or off (the config's "enabled"), as the
@@ -401,12 +411,15 @@ func resultRow(r hooks.Result) ui.DeliveryRow {
 	}
 }
 
-// fileStat is what the config watch compares: an editor's save or a
-// rename-over changes the nanosecond mtime, the size or both.
+// fileStat is what the config watch compares: size and nanosecond mtime,
+// and a hash of the content, since an editor's rename-over of a file of
+// the same size within one timestamp tick changes neither. The file is
+// small; reading it every few seconds costs nothing measurable.
 type fileStat struct {
 	ok      bool
 	size    int64
 	modNano int64
+	sum     [sha256.Size]byte
 }
 
 func statFile(path string) fileStat {
@@ -414,5 +427,9 @@ func statFile(path string) fileStat {
 	if err != nil {
 		return fileStat{}
 	}
-	return fileStat{ok: true, size: fi.Size(), modNano: fi.ModTime().UnixNano()}
+	st := fileStat{ok: true, size: fi.Size(), modNano: fi.ModTime().UnixNano()}
+	if b, err := os.ReadFile(path); err == nil {
+		st.sum = sha256.Sum256(b)
+	}
+	return st
 }
