@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,28 +13,97 @@ import (
 	"github.com/callhook/callhook/hooks"
 )
 
+// sourcePause is how long typing in a source field must pause before the
+// source applies.
+const sourcePause = 800 * time.Millisecond
+
+// sourceEntry is an entry of the source settings. What is typed applies
+// when the field is left, Enter is pressed or typing pauses, never per
+// key: each apply restarts the proxy or the subscription, and a half-typed
+// host name ("loca") would be resolved.
+type sourceEntry struct {
+	widget.Entry
+	left func()
+}
+
+func newSourceEntry(s *settingsTab) *sourceEntry {
+	e := &sourceEntry{left: s.sourceLeft}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	e.OnChanged = func(string) { s.sourceTyped() }
+	e.OnSubmitted = func(string) { s.sourceLeft() }
+	return e
+}
+
+// FocusLost applies what was typed.
+func (e *sourceEntry) FocusLost() {
+	e.Entry.FocusLost()
+	e.left()
+}
+
+// fieldProblems are the lines under a source's fields that say why a value
+// was not applied, by the config's field name ("upstream", "ca_file").
+type fieldProblems map[string]*widget.Label
+
+// under returns o with the problem line of field below it.
+func (f fieldProblems) under(field string, o fyne.CanvasObject) fyne.CanvasObject {
+	m := message(widget.DangerImportance)
+	f[field] = m
+	return container.NewVBox(o, m)
+}
+
+// show puts each problem whose path starts with prefix under its field
+// ("source.dialog.watch[1]" under "watch"), clears the other lines, and
+// returns the problems that have no line here.
+func (f fieldProblems) show(l tr, prefix string, ps []hooks.Problem) (rest []hooks.Problem) {
+	mine := map[string][]hooks.Problem{}
+	for _, p := range ps {
+		field, ok := strings.CutPrefix(p.Path, prefix)
+		field, _, _ = strings.Cut(field, "[")
+		if _, known := f[field]; ok && known {
+			mine[field] = append(mine[field], p)
+			continue
+		}
+		rest = append(rest, p)
+	}
+	for field, m := range f {
+		showMessage(m, notSaved(l, mine[field], prefix))
+	}
+	return rest
+}
+
+// clear hides every problem line.
+func (f fieldProblems) clear() {
+	for _, m := range f {
+		showMessage(m, "")
+	}
+}
+
 // pbxLeg edits what both sources share about their leg to the PBX: the
 // transport, the CA for TLS and the local address.
 type pbxLeg struct {
 	transport     *widget.Select
-	caFile, local *widget.Entry
+	caFile, local *sourceEntry
 	browse        *widget.Button
 	hint          *widget.Label
 }
 
 func newPBXLeg(s *settingsTab) *pbxLeg {
 	l := s.u.l
-	p := &pbxLeg{transport: widget.NewSelect(hooks.Transports(), nil), caFile: widget.NewEntry(), local: widget.NewEntry()}
+	p := &pbxLeg{transport: widget.NewSelect(hooks.Transports(), nil), caFile: newSourceEntry(s), local: newSourceEntry(s)}
 	p.caFile.SetPlaceHolder(l.T("none: the system's trusted CAs"))
 	p.local.SetPlaceHolder(l.T("automatic"))
+	// A picked file and a chosen transport are whole values: they apply
+	// at once.
 	p.browse = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
-		s.openFile(func(path string) { p.caFile.SetText(path) })
+		s.openFile(func(path string) {
+			p.caFile.SetText(path)
+			s.applySource()
+		})
 	})
-	changed := func(string) { s.changed() }
-	p.caFile.OnChanged, p.local.OnChanged = changed, changed
 	p.transport.OnChanged = func(string) {
 		p.showTLS()
-		s.changed()
+		s.applySource()
 	}
 	p.hint = widget.NewLabel(l.T("Transport tls encrypts the connection to the PBX (port 5061 unless the address names one). CA file: only for a PBX certificate from a private CA (PEM); the system's trusted CAs always count. Local address: this machine's IP address towards the PBX, when it has several; automatic uses the one the route to the PBX takes."))
 	p.hint.Wrapping = fyne.TextWrapWord
@@ -41,12 +111,12 @@ func newPBXLeg(s *settingsTab) *pbxLeg {
 	return p
 }
 
-// items are the leg's form rows.
-func (p *pbxLeg) items(l tr) []*widget.FormItem {
+// items are the leg's form rows, each with its problem line in probs.
+func (p *pbxLeg) items(l tr, probs fieldProblems) []*widget.FormItem {
 	return []*widget.FormItem{
-		widget.NewFormItem(l.T("Transport"), p.transport),
-		widget.NewFormItem(l.T("CA file"), container.NewBorder(nil, nil, nil, p.browse, p.caFile)),
-		widget.NewFormItem(l.T("Local address"), p.local),
+		widget.NewFormItem(l.T("Transport"), probs.under("transport", p.transport)),
+		widget.NewFormItem(l.T("CA file"), probs.under("ca_file", container.NewBorder(nil, nil, nil, p.browse, p.caFile))),
+		widget.NewFormItem(l.T("Local address"), probs.under("local_address", p.local)),
 	}
 }
 
@@ -81,24 +151,23 @@ func (p *pbxLeg) showTLS() {
 
 // proxyFields edits source.proxy.
 type proxyFields struct {
-	listen, upstream *widget.Entry
+	listen, upstream *sourceEntry
 	leg              *pbxLeg
+	problems         fieldProblems
 	content          fyne.CanvasObject
 }
 
 func newProxyFields(s *settingsTab) proxyFields {
 	l := s.u.l
-	p := proxyFields{listen: widget.NewEntry(), upstream: widget.NewEntry(), leg: newPBXLeg(s)}
+	p := proxyFields{listen: newSourceEntry(s), upstream: newSourceEntry(s), leg: newPBXLeg(s), problems: fieldProblems{}}
 	p.listen.SetPlaceHolder("127.0.0.1:5070")
 	p.upstream.SetPlaceHolder("pbx.example.com:5060")
-	changed := func(string) { s.changed() }
-	p.listen.OnChanged, p.upstream.OnChanged = changed, changed
 	hint := widget.NewLabel(l.T("Set the listen address as your softphone's outbound proxy. The softphone talks plain SIP to it on this machine; transport, CA file and local address are for the connection to the PBX."))
 	hint.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
-		widget.NewFormItem(l.T("Listen on"), p.listen),
-		widget.NewFormItem(l.T("PBX (upstream)"), p.upstream)}
-	p.content = container.NewVBox(widget.NewForm(append(items, p.leg.items(l)...)...), hint, p.leg.hint)
+		widget.NewFormItem(l.T("Listen on"), p.problems.under("listen", p.listen)),
+		widget.NewFormItem(l.T("PBX (upstream)"), p.problems.under("upstream", p.upstream))}
+	p.content = container.NewVBox(widget.NewForm(append(items, p.leg.items(l, p.problems)...)...), hint, p.leg.hint)
 	return p
 }
 
@@ -116,10 +185,12 @@ func (p proxyFields) value() hooks.ProxySource {
 
 // dialogFields edits source.dialog. The password goes to the keychain.
 type dialogFields struct {
-	server, domain, username, watch, expires, password *widget.Entry
-	leg                                                *pbxLeg
-	passwordState                                      *widget.Label
-	content                                            fyne.CanvasObject
+	server, domain, username, watch, expires *sourceEntry
+	password                                 *widget.Entry
+	leg                                      *pbxLeg
+	passwordState                            *widget.Label
+	problems                                 fieldProblems
+	content                                  fyne.CanvasObject
 }
 
 // dialogPasswordSecret names the SIP password's keychain entry when the
@@ -128,28 +199,25 @@ const dialogPasswordSecret = "sip"
 
 func newDialogFields(s *settingsTab) dialogFields {
 	l := s.u.l
-	d := dialogFields{server: widget.NewEntry(), domain: widget.NewEntry(), username: widget.NewEntry(),
-		watch: widget.NewEntry(), expires: widget.NewEntry(), password: widget.NewPasswordEntry(),
-		leg: newPBXLeg(s), passwordState: widget.NewLabel("")}
+	d := dialogFields{server: newSourceEntry(s), domain: newSourceEntry(s), username: newSourceEntry(s),
+		watch: newSourceEntry(s), expires: newSourceEntry(s), password: widget.NewPasswordEntry(),
+		leg: newPBXLeg(s), passwordState: widget.NewLabel(""), problems: fieldProblems{}}
 	d.server.SetPlaceHolder("pbx.example.com:5060")
 	d.domain.SetPlaceHolder("pbx.example.com")
 	d.username.SetPlaceHolder("1002")
 	d.watch.SetPlaceHolder("1002, 1003")
 	d.expires.SetPlaceHolder("600")
 	d.password.SetPlaceHolder(l.T("stored in the keychain"))
-	changed := func(string) { s.changed() }
-	for _, e := range []*widget.Entry{d.server, d.domain, d.username, d.watch, d.expires} {
-		e.OnChanged = changed
-	}
 	store := widget.NewButton(l.T("Store password"), func() { d.storePassword(s) })
-	items := append([]*widget.FormItem{widget.NewFormItem(l.T("Server"), d.server)}, d.leg.items(l)...)
+	pr := d.problems
+	items := append([]*widget.FormItem{widget.NewFormItem(l.T("Server"), pr.under("server", d.server))}, d.leg.items(l, pr)...)
 	d.content = container.NewVBox(widget.NewForm(append(items,
-		widget.NewFormItem(l.T("Domain"), d.domain),
-		widget.NewFormItem(l.T("User name"), d.username),
-		widget.NewFormItem(l.T("Password"), container.NewBorder(nil, nil, nil, store, d.password)),
+		widget.NewFormItem(l.T("Domain"), pr.under("domain", d.domain)),
+		widget.NewFormItem(l.T("User name"), pr.under("username", d.username)),
+		widget.NewFormItem(l.T("Password"), pr.under("password_secret", container.NewBorder(nil, nil, nil, store, d.password))),
 		widget.NewFormItem("", d.passwordState),
-		widget.NewFormItem(l.T("Watch extensions"), d.watch),
-		widget.NewFormItem(l.T("Expires (s)"), d.expires))...), d.leg.hint)
+		widget.NewFormItem(l.T("Watch extensions"), pr.under("watch", d.watch)),
+		widget.NewFormItem(l.T("Expires (s)"), pr.under("expires", d.expires)))...), d.leg.hint)
 	return d
 }
 
@@ -208,6 +276,7 @@ type queueList struct {
 	s       *settingsTab
 	box     *fyne.Container
 	rows    []*queueRow
+	problem *widget.Label
 	content fyne.CanvasObject
 }
 
@@ -217,14 +286,14 @@ type queueRow struct {
 }
 
 func newQueueList(s *settingsTab) *queueList {
-	q := &queueList{s: s, box: container.NewVBox()}
+	q := &queueList{s: s, box: container.NewVBox(), problem: message(widget.DangerImportance)}
 	add := widget.NewButtonWithIcon(s.u.l.T("Add queue"), theme.ContentAddIcon(), func() {
 		q.add(hooks.Queue{Name: s.u.l.T("Queue")})
-		s.changed()
+		q.save()
 	})
 	hint := widget.NewLabel(s.u.l.T("A call is a queue call when it was dialled to one of the numbers, its caller name starts with the prefix, or it carries the SIP header."))
 	hint.Wrapping = fyne.TextWrapWord
-	q.content = container.NewVBox(q.box, container.NewHBox(add), hint)
+	q.content = container.NewVBox(q.box, q.problem, container.NewHBox(add), hint)
 	return q
 }
 
@@ -247,7 +316,7 @@ func (q *queueList) add(v hooks.Queue) {
 	r.numbers.SetText(strings.Join(v.Numbers, ", "))
 	r.prefix.SetText(v.DisplayPrefix)
 	r.header.SetText(v.Header)
-	changed := func(string) { q.s.changed() }
+	changed := func(string) { q.save() }
 	r.name.OnChanged, r.numbers.OnChanged, r.prefix.OnChanged, r.header.OnChanged = changed, changed, changed, changed
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
 		for i, x := range q.rows {
@@ -256,11 +325,16 @@ func (q *queueList) add(v hooks.Queue) {
 			}
 		}
 		q.box.Remove(r.obj)
-		q.s.changed()
+		q.save()
 	})
 	r.obj = container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(4, r.name, r.numbers, r.prefix, r.header))
 	q.rows = append(q.rows, r)
 	q.box.Add(r.obj)
+}
+
+// save saves the queues on their own, their problems under the list.
+func (q *queueList) save() {
+	q.s.saveSetting(q.problem, "queues", func(cfg *hooks.Config) { cfg.Queues = q.value() })
 }
 
 func (q *queueList) value() []hooks.Queue {

@@ -83,10 +83,11 @@ func TestProxyOverTLSWithPrivateCA(t *testing.T) {
 	}
 	h.u.settings.openFile = func(picked func(string)) { picked(ca) }
 	test.Tap(leg.browse)
-	test.Type(leg.local, "10.0.0.5:5080")
-	h.settle()
-	if m := h.u.settings.problems.Text; h.u.settings.problems.Visible() {
-		t.Fatalf("problems shown: %s", m)
+	enter(t, h, leg.local, "10.0.0.5:5080")
+	for field, m := range h.u.settings.proxy.problems {
+		if shown(m) != "" {
+			t.Fatalf("problem shown under %s: %s", field, m.Text)
+		}
 	}
 	want := hooks.ProxySource{Listen: "127.0.0.1:5070", Upstream: "pbx.example.com:5061", Transport: "tls", CAFile: ca, LocalAddress: "10.0.0.5:5080"}
 	if got := h.b.lastSaved(t).Source.Proxy; got != want {
@@ -119,35 +120,39 @@ func TestDialogLegFieldsLoadAndSave(t *testing.T) {
 	if leg.transport.Selected != "tls" || leg.caFile.Text != ca || leg.local.Text != "10.0.0.5" {
 		t.Fatalf("loaded %q %q %q", leg.transport.Selected, leg.caFile.Text, leg.local.Text)
 	}
-	leg.local.SetText("")
-	h.settle()
+	enter(t, h, leg.local, "")
 	got := h.b.lastSaved(t).Source.Dialog
 	if got.Transport != "tls" || got.CAFile != ca || got.LocalAddress != "" {
 		t.Errorf("saved dialog source %+v", got)
 	}
 }
 
+// TestSourceLegProblemsAreShown: each problem shows under its field once
+// the value is applied, and nothing invalid is saved.
 func TestSourceLegProblemsAreShown(t *testing.T) {
 	tests := []struct {
-		name string
-		edit func(s *settingsTab)
-		want string
+		name  string
+		edit  func(t *testing.T, h *harness)
+		field string
+		want  string
 	}{
-		{"host name as local address", func(s *settingsTab) { s.proxy.leg.local.SetText("myhost.lan") }, `"myhost.lan" is not an IP address`},
-		{"port out of range", func(s *settingsTab) { s.proxy.leg.local.SetText("10.0.0.5:99999") }, "port 99999 is out of range"},
-		{"missing CA file", func(s *settingsTab) {
-			s.proxy.leg.transport.SetSelected("tls")
-			s.proxy.leg.caFile.SetText("/nonexistent/ca.pem")
-		}, `cannot read "/nonexistent/ca.pem"`},
+		{"host name as local address", func(t *testing.T, h *harness) { enter(t, h, h.u.settings.proxy.leg.local, "myhost.lan") },
+			"local_address", `"myhost.lan" is not an IP address`},
+		{"port out of range", func(t *testing.T, h *harness) { enter(t, h, h.u.settings.proxy.leg.local, "10.0.0.5:99999") },
+			"local_address", "port 99999 is out of range"},
+		{"missing CA file", func(t *testing.T, h *harness) {
+			h.u.settings.proxy.leg.transport.SetSelected("tls")
+			enter(t, h, h.u.settings.proxy.leg.caFile, "/nonexistent/ca.pem")
+		}, "ca_file", `cannot read "/nonexistent/ca.pem"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, proxyConfig(), Options{})
+			usePauseClock(h)
 			saves := len(h.b.saved())
-			tt.edit(h.u.settings)
-			h.settle()
-			if p := h.u.settings.problems; !p.Visible() || !strings.Contains(p.Text, tt.want) {
-				t.Errorf("problems %q (visible %v), want %q", p.Text, p.Visible(), tt.want)
+			tt.edit(t, h)
+			if m := shown(h.u.settings.proxy.problems[tt.field]); !strings.Contains(m, tt.want) {
+				t.Errorf("problem under %s %q, want %q", tt.field, m, tt.want)
 			}
 			for _, c := range h.b.saved()[saves:] {
 				if c.Source.Proxy.LocalAddress != "" || c.Source.Proxy.CAFile != "" {

@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,8 +14,11 @@ import (
 	"github.com/callhook/callhook/hooks"
 )
 
-// settingsTab edits everything but the hooks. Like the editor it saves
-// each change that validates and shows the problems of one that does not.
+// settingsTab edits everything but the hooks. Each part (a check, the
+// language, the country code, the queues, the source) is saved on its own
+// on top of the last saved config, so a problem in one never holds back
+// another; a part's problems show next to it. The source applies when a
+// field is left or typing pauses, not per key: see sourceEntry.
 type settingsTab struct {
 	u       *UI
 	content fyne.CanvasObject
@@ -30,16 +34,27 @@ type settingsTab struct {
 	dialog                           dialogFields
 	queues                           *queueList
 	status                           *widget.Label
-	problems                         *widget.Label
+	// problems shows what concerns no single field; sourceProblem the
+	// source's problems that have no field of their own (the mode).
+	problems, sourceProblem, countryProblem *widget.Label
 	// openFile asks for a file and passes its path to picked; tests
 	// replace it.
 	openFile func(picked func(path string))
+	// after runs f on the UI goroutine once d has passed, unless the
+	// returned stop is called first; tests replace it with a clock they
+	// advance.
+	after func(d time.Duration, f func()) (stop func())
+	// typed says a source field was typed in since the source was last
+	// applied; stopPause cancels the apply pending for the pause.
+	typed     bool
+	stopPause func()
 }
 
 func newSettingsTab(u *UI) *settingsTab {
 	l := u.l
 	s := &settingsTab{u: u}
 	s.openFile = s.openFileDialog
+	s.after = s.afterFunc
 	s.global = widget.NewCheck(l.T("Hooks enabled (turns every hook on or off)"), nil)
 	s.minimised = widget.NewCheck(l.T("Start minimised to the tray"), nil)
 	s.login = widget.NewCheck(l.T("Start at login"), nil)
@@ -58,15 +73,18 @@ func newSettingsTab(u *UI) *settingsTab {
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
 	s.problems = message(widget.DangerImportance)
+	s.sourceProblem = message(widget.DangerImportance)
+	s.countryProblem = message(widget.DangerImportance)
 
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
 		s.problems,
 		section(l.T("Hooks")), s.global,
 		section(l.T("Call source")),
-		widget.NewForm(widget.NewFormItem(l.T("Source"), s.mode), widget.NewFormItem(l.T("Status"), s.status)),
+		widget.NewForm(widget.NewFormItem(l.T("Source"), container.NewVBox(s.mode, s.sourceProblem)), widget.NewFormItem(l.T("Status"), s.status)),
 		s.proxy.content, s.dialog.content,
 		section(l.T("You")),
-		widget.NewForm(widget.NewFormItem(l.T("User name"), s.user), widget.NewFormItem(l.T("Country code"), s.country)),
+		widget.NewForm(widget.NewFormItem(l.T("User name"), s.user),
+			widget.NewFormItem(l.T("Country code"), container.NewVBox(s.country, s.countryProblem))),
 		section(l.T("Queues")), s.queues.content,
 		section(l.T("App")), s.minimised, s.login, s.notify,
 		widget.NewForm(widget.NewFormItem(l.T("Language"), s.language)),
@@ -74,25 +92,50 @@ func newSettingsTab(u *UI) *settingsTab {
 	s.refresh()
 	s.showStatus()
 	// Handlers go on after the first fill, so filling saves nothing.
-	changed := func(string) { s.changed() }
-	checked := func(bool) { s.changed() }
-	s.global.OnChanged, s.minimised.OnChanged, s.notify.OnChanged = checked, checked, checked
+	s.global.OnChanged = func(on bool) {
+		s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.Enabled = on })
+	}
+	s.minimised.OnChanged = func(on bool) {
+		s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.UI.StartMinimised = on })
+	}
+	s.notify.OnChanged = func(on bool) {
+		s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.UI.Notify = &on })
+	}
 	s.login.OnChanged = s.setLogin
-	s.user.OnChanged, s.country.OnChanged, s.mode.OnChanged = changed, changed, changed
+	s.user.OnChanged = func(v string) {
+		s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.User = strings.TrimSpace(v) })
+	}
+	s.country.OnChanged = func(v string) {
+		s.saveSetting(s.countryProblem, "country_code", func(cfg *hooks.Config) {
+			cfg.CountryCode = strings.TrimPrefix(strings.TrimSpace(v), "+")
+		})
+	}
+	s.mode.OnChanged = func(string) { s.applySource() }
 	s.language.OnChanged = func(string) {
 		if s.loading {
 			return
 		}
-		s.changed()
+		// The rebuild in the new language refills the form from the
+		// config: typed source values apply first.
+		s.sourceLeft()
+		language := s.languages[max(0, s.language.SelectedIndex())]
+		s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.UI.Language = language })
 		s.u.setLanguage(s.u.cfg.UI.Language)
 	}
 	return s
 }
 
-// refresh fills the widgets from the config.
+// refresh fills the widgets from the config. What was typed and not
+// applied yet is replaced, and with it the problems shown.
 func (s *settingsTab) refresh() {
 	s.loading = true
 	defer func() { s.loading = false }()
+	s.cancelPause()
+	for _, m := range []*widget.Label{s.problems, s.sourceProblem, s.countryProblem, s.queues.problem} {
+		showMessage(m, "")
+	}
+	s.proxy.problems.clear()
+	s.dialog.problems.clear()
 	c := s.u.cfg
 	s.global.SetChecked(c.Enabled)
 	s.minimised.SetChecked(c.UI.StartMinimised)
@@ -108,35 +151,111 @@ func (s *settingsTab) refresh() {
 	s.showMode()
 }
 
-// changed builds a config from the widgets and saves it if it validates.
-func (s *settingsTab) changed() {
+// save commits the last saved config with one part of it changed by
+// set, and returns the problems that kept it from being saved.
+func (s *settingsTab) save(set func(*hooks.Config)) []hooks.Problem {
+	cfg := s.u.cfg.Clone()
+	set(cfg)
+	ps := problemsOf(s.u.commit(cfg))
+	if len(ps) == 0 {
+		s.u.hooks.refresh()
+	}
+	return ps
+}
+
+// saveSetting saves one part outside the source and shows its problems,
+// or none, in line; path is where its problems are in the config.
+func (s *settingsTab) saveSetting(line *widget.Label, path string, set func(*hooks.Config)) {
 	if s.loading {
 		return
 	}
-	s.showMode()
-	cfg := s.u.cfg.Clone()
-	cfg.Enabled = s.global.Checked
-	cfg.UI.StartMinimised = s.minimised.Checked
-	cfg.UI.StartAtLogin = s.login.Checked
-	notify := s.notify.Checked
-	cfg.UI.Notify = &notify
-	cfg.UI.Language = s.languages[max(0, s.language.SelectedIndex())]
-	cfg.User = strings.TrimSpace(s.user.Text)
-	cfg.CountryCode = strings.TrimPrefix(strings.TrimSpace(s.country.Text), "+")
-	cfg.Source.Mode = s.modes[max(0, s.mode.SelectedIndex())]
-	cfg.Source.Proxy = s.proxy.value()
-	cfg.Source.Dialog = s.dialog.value(cfg.Source.Dialog)
-	cfg.Queues = s.queues.value()
-	if err := s.u.commit(cfg); err != nil {
-		var lines []string
-		for _, p := range problemsOf(err) {
-			lines = append(lines, p.Message)
-		}
-		showMessage(s.problems, s.u.l.T("Not saved:")+" "+strings.Join(lines, "; "))
+	showMessage(line, notSaved(s.u.l, s.save(set), path))
+}
+
+// sourceTyped notes a key typed in a source field: the source applies
+// once typing pauses, or earlier when the field is left.
+func (s *settingsTab) sourceTyped() {
+	if s.loading {
 		return
 	}
-	showMessage(s.problems, "")
-	s.u.hooks.refresh()
+	s.typed = true
+	if s.stopPause != nil {
+		s.stopPause()
+	}
+	s.stopPause = s.after(sourcePause, s.sourceLeft)
+}
+
+// sourceLeft applies what was typed into the source fields, if anything:
+// a field was left, Enter pressed or typing paused.
+func (s *settingsTab) sourceLeft() {
+	if s.typed {
+		s.applySource()
+	}
+}
+
+// applySource saves the source as the form shows it and puts each
+// problem under its field. A problem shows only here, once the value is
+// applied, never while it is being typed.
+func (s *settingsTab) applySource() {
+	if s.loading {
+		return
+	}
+	s.cancelPause()
+	s.showMode()
+	ps := s.save(func(cfg *hooks.Config) {
+		cfg.Source.Mode = s.modes[max(0, s.mode.SelectedIndex())]
+		cfg.Source.Proxy = s.proxy.value()
+		cfg.Source.Dialog = s.dialog.value(cfg.Source.Dialog)
+	})
+	ps = s.proxy.problems.show(s.u.l, "source.proxy.", ps)
+	ps = s.dialog.problems.show(s.u.l, "source.dialog.", ps)
+	showMessage(s.sourceProblem, notSaved(s.u.l, ps, "source"))
+}
+
+// cancelPause forgets what was typed into the source fields and not
+// applied yet.
+func (s *settingsTab) cancelPause() {
+	s.typed = false
+	if s.stopPause != nil {
+		s.stopPause()
+		s.stopPause = nil
+	}
+}
+
+// afterFunc is the real clock behind after. The timer fires on its own
+// goroutine; a stop that comes after it fired but before f reached the
+// UI goroutine still holds.
+func (s *settingsTab) afterFunc(d time.Duration, f func()) (stop func()) {
+	stopped := false // read and written on the UI goroutine only
+	t := time.AfterFunc(d, func() {
+		s.u.do(func() {
+			if !stopped && !s.u.stopped {
+				f()
+			}
+		})
+	})
+	return func() {
+		stopped = true
+		t.Stop()
+	}
+}
+
+// notSaved words problems for the line next to a part of the form: a
+// problem of that part (its path starts with part) by its message alone,
+// any other with its path.
+func notSaved(l tr, ps []hooks.Problem, part string) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	lines := make([]string, 0, len(ps))
+	for _, p := range ps {
+		if p.Path == "" || part != "" && strings.HasPrefix(p.Path, part) {
+			lines = append(lines, p.Message)
+		} else {
+			lines = append(lines, p.String())
+		}
+	}
+	return l.T("Not saved:") + " " + strings.Join(lines, "; ")
 }
 
 // setLogin installs or removes the autostart entry in the background (it
@@ -155,7 +274,7 @@ func (s *settingsTab) setLogin(on bool) {
 				showMessage(s.problems, s.u.l.Tf("Could not change start at login: %v", err))
 				return
 			}
-			s.changed()
+			s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.UI.StartAtLogin = on })
 		})
 	})
 }
@@ -179,8 +298,22 @@ func (s *settingsTab) showStatus() {
 	s.status.Importance = widget.MediumImportance
 	if s.u.source.State == sourceError {
 		s.status.Importance = widget.DangerImportance
+	} else {
+		s.clearSaveFailure()
 	}
 	s.status.SetText(statusText(s.u.l, s.u.source))
+}
+
+// clearSaveFailure hides the banner of a failed save once the source runs.
+// A save fails mostly because the source did not start with the new
+// values (the engine writes the file first, then applies it); a source
+// that runs again says that failure no longer holds.
+func (s *settingsTab) clearSaveFailure() {
+	b := s.u.banner
+	if b.text.Importance == widget.DangerImportance &&
+		strings.HasPrefix(b.message(), s.u.l.Tf("Could not save the settings: %v", "")) {
+		b.hide()
+	}
 }
 
 func statusText(l tr, st SourceStatus) string {
