@@ -13,6 +13,9 @@ import (
 type saver struct {
 	busy    bool
 	pending *hooks.Config
+	// failed is the banner text of the last failed save, cleared by the
+	// next save that succeeds.
+	failed string
 }
 
 // commit makes cfg the current config if it validates, and saves it. It
@@ -47,10 +50,18 @@ func (u *UI) startSave() {
 			u.saves.busy = false
 			if err != nil {
 				u.log.Error("save config", "err", err)
-				u.banner.show(bannerError, u.l.Tf("Could not save the settings: %v", err), "", nil)
-			} else if u.watch != nil {
-				// Our own write is not a change made by someone else.
-				u.watch.known = st
+				u.saves.failed = u.l.Tf("Could not save the settings: %v", err)
+				u.banner.show(bannerError, u.saves.failed, "", nil)
+			} else {
+				// A save that works ends the failure it reported before.
+				if u.saves.failed != "" && u.banner.message() == u.saves.failed {
+					u.banner.hide()
+				}
+				u.saves.failed = ""
+				if u.watch != nil {
+					// Our own write is not a change made by someone else.
+					u.watch.known = st
+				}
 			}
 			if u.saves.pending != nil {
 				u.startSave()
