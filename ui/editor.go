@@ -16,7 +16,10 @@ import (
 
 // editor edits one hook. Every change is validated at once; a draft that
 // validates is saved (auto-save), one that does not shows its problems
-// inline and stays unsaved until fixed.
+// inline and stays unsaved until fixed. What may be a credential never
+// reaches the config as text unless the user says so: header values are
+// saved once finished, and a finished one that looks like a credential,
+// like a password in the URL, waits for the user's choice (held).
 type editor struct {
 	u       *UI
 	h       hooks.Hook // the draft, rebuilt from the widgets on every change
@@ -30,6 +33,10 @@ type editor struct {
 	actions     []string
 	url         *widget.Entry
 	urlMsg      *widget.Label
+	urlHint     *fyne.Container // the choices for a password in the URL
+	urlStore    *widget.Button
+	urlSaved    string // the URL the config holds
+	urlPlain    bool   // the user chose to keep the URL's password as text
 	preview     *widget.Label
 	bodyBox     *fyne.Container
 	contentType *widget.Select
@@ -114,6 +121,15 @@ func (e *editor) build() {
 	e.preview.Wrapping = fyne.TextWrapBreak
 	e.preview.TextStyle.Monospace = true
 	urlRow := container.NewBorder(nil, nil, nil, e.placeholderButton(e.url), e.url)
+	// The hint takes the place of the URL's error line: a URL holding a
+	// password has no error to show.
+	urlHintMsg := widget.NewLabel(l.T("The URL holds a password: store it in the keychain, or Keep as text to save it in the config file."))
+	urlHintMsg.Wrapping = fyne.TextWrapWord
+	urlHintMsg.Importance = widget.WarningImportance
+	e.urlStore = widget.NewButton(l.T("Store in keychain"), e.storeURLPassword)
+	e.urlHint = container.NewBorder(nil, nil, nil,
+		container.NewVBox(container.NewHBox(e.urlStore, widget.NewButton(l.T("Keep as text"), e.keepURLAsText))), urlHintMsg)
+	e.urlHint.Hide()
 
 	e.contentType = widget.NewSelect(contentTypes, changed)
 	e.body = widget.NewMultiLineEntry()
@@ -162,7 +178,7 @@ func (e *editor) build() {
 		widget.NewForm(widget.NewFormItem(l.T("Name"), e.name)),
 		section(l.T("Fires on")), triggers,
 		section(l.T("Action")), e.action,
-		section(l.T("URL")), urlRow, e.urlMsg,
+		section(l.T("URL")), urlRow, e.urlMsg, e.urlHint,
 		widget.NewLabel(l.T("Preview with sample data:")), e.preview,
 		e.bodyBox, e.httpBox)
 	e.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(form)))
@@ -200,6 +216,7 @@ func (e *editor) load() {
 		e.retries.SetText(strconv.Itoa(*e.h.Retries))
 	}
 	e.signing.load(e.h.SigningSecret)
+	e.urlSaved = strings.TrimSpace(e.h.URL)
 	e.loading = false
 	e.showAction()
 	e.check()
@@ -249,7 +266,7 @@ func (e *editor) collect() []string {
 	if e.h.Action == hooks.ActionPost {
 		e.h.ContentType, e.h.Body = e.contentType.Selected, e.body.Text
 	}
-	e.h.Headers = e.headers.values()
+	e.h.Headers = e.headers.typed()
 	e.h.Timeout = 0
 	if s := strings.TrimSpace(e.timeout.Text); s != "" {
 		d, err := time.ParseDuration(s)
@@ -282,15 +299,41 @@ func (e *editor) changed() {
 		e.state.SetText(e.u.l.T("Not saved: fix the problems shown."))
 		return
 	}
-	cfg := e.configWith()
+	l := e.u.l
+	held := e.holding()
+	cfg := e.configWith(false)
 	if err := e.u.commit(cfg); err != nil {
-		e.showProblems(e.problemTexts(err), nil)
 		e.unsaved = true
-		e.state.SetText(e.u.l.T("Not saved: fix the problems shown."))
+		if held {
+			// Without the held value the draft is incomplete (a new
+			// hook's URL): nothing to save until the user chooses.
+			e.state.SetText(l.T("Not saved: a value that looks like a credential waits for your choice."))
+			return
+		}
+		e.showProblems(e.problemTexts(err), nil)
+		e.state.SetText(l.T("Not saved: fix the problems shown."))
 		return
 	}
-	e.isNew, e.unsaved = false, false
-	e.state.SetText(e.u.l.T("All changes are saved."))
+	if hk, ok := cfg.Hook(e.h.ID); ok {
+		e.urlSaved = hk.URL
+	}
+	e.isNew = false
+	pending := e.headers.pending()
+	e.unsaved = held || pending
+	switch {
+	case held:
+		e.state.SetText(l.T("Not saved: a value that looks like a credential waits for your choice."))
+	case pending:
+		e.state.SetText(l.T("A header value is saved when you leave its field."))
+	default:
+		e.state.SetText(l.T("All changes are saved."))
+	}
+}
+
+// holding reports a value held back from the config until the user
+// chooses what it is.
+func (e *editor) holding() bool {
+	return e.headers.lastHeld() != nil || e.urlHeld()
 }
 
 // check validates the draft and shows every problem; it returns the
@@ -307,9 +350,11 @@ func (e *editor) check() []string {
 		errs = append(errs, bodyErr)
 	}
 	if len(errs) == 0 {
-		errs = e.problemTexts(e.configWith().Validate())
+		errs = e.problemTexts(e.configWith(true).Validate())
 	}
 	e.showProblems(errs, warns)
+	e.headers.showHint()
+	e.showURLHint()
 	e.updatePreview()
 	return errs
 }
@@ -339,18 +384,25 @@ func (e *editor) showProblems(errs, warns []string) {
 	showMessage(e.warns, strings.Join(warns, "\n"))
 }
 
-// configWith returns a copy of the config holding the draft.
-func (e *editor) configWith() *hooks.Config {
+// configWith returns a copy of the config holding the draft: as typed,
+// to validate what the user sees, or as it may be saved, with held and
+// unfinished values replaced by what the config holds.
+func (e *editor) configWith(typed bool) *hooks.Config {
 	cfg := e.u.cfg.Clone()
 	if e.isNew {
 		e.h.ID = uniqueID(cfg, slug(e.h.Name))
-		cfg.Hooks = append(cfg.Hooks, e.h.Clone())
-		return cfg
 	}
-	if hk, ok := cfg.Hook(e.h.ID); ok {
-		*hk = e.h.Clone()
+	h := e.h.Clone()
+	if !typed {
+		h.Headers = e.headers.values()
+		if e.urlHeld() {
+			h.URL = e.urlSaved
+		}
+	}
+	if hk, ok := cfg.Hook(h.ID); ok && !e.isNew {
+		*hk = h
 	} else {
-		cfg.Hooks = append(cfg.Hooks, e.h.Clone())
+		cfg.Hooks = append(cfg.Hooks, h)
 	}
 	return cfg
 }
@@ -370,6 +422,7 @@ func (e *editor) test() {
 }
 
 func (e *editor) back() {
+	e.headers.settleAll()
 	if !e.unsaved || e.isNew && e.url.Text == "" {
 		e.u.hooks.closeEditor()
 		return

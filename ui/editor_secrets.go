@@ -18,18 +18,32 @@ import (
 
 // headerList edits a hook's HTTP headers. A header marked secret has its
 // value stored in the OS keychain; the config keeps only {secret.NAME}.
+//
+// A value reaches the config only once the user has finished typing it
+// (left the field or pressed Enter): any prefix of a token could still
+// become a secret, and the Secret box is usually ticked after the value.
+// A finished value that looks like a credential is held back until the
+// user ticks Secret or chooses Keep as text.
 type headerList struct {
 	e       *editor
 	rows    []*headerRow
 	box     *fyne.Container
 	msg     *widget.Label
+	helper  *widget.Label   // what Secret does
+	help    *widget.Label   // the hint's text
+	hint    *fyne.Container // the hint, in place of the helper text
+	edits   int
 	content fyne.CanvasObject
 }
 
 type headerRow struct {
-	key, value *widget.Entry
+	key        *widget.Entry
+	value      *valueEntry
 	secret     *widget.Check
 	secretName string // set once the value is in the keychain
+	saved      string // the plain value the config holds for this row
+	plain      bool   // the user chose Keep as text
+	edited     int    // when the value last changed, in edits of the list
 	obj        fyne.CanvasObject
 }
 
@@ -37,11 +51,20 @@ type headerRow struct {
 var secretRef = regexp.MustCompile(`^\{secret\.([A-Za-z0-9_-]+)\}$`)
 
 func newHeaderList(e *editor) *headerList {
+	l := e.u.l
 	hl := &headerList{e: e, box: container.NewVBox(), msg: message(widget.DangerImportance)}
-	add := widget.NewButtonWithIcon(e.u.l.T("Add header"), theme.ContentAddIcon(), func() {
+	add := widget.NewButtonWithIcon(l.T("Add header"), theme.ContentAddIcon(), func() {
 		hl.add("", "")
 	})
-	hl.content = container.NewVBox(hl.box, hl.msg, container.NewHBox(add))
+	hl.helper = widget.NewLabel(l.T("Values marked Secret are kept in the OS keychain; the config file holds only their name."))
+	hl.helper.Wrapping = fyne.TextWrapWord
+	hl.help = widget.NewLabel(l.T("Looks like a credential: tick Secret to keep it in the keychain, or Keep as text to save it in the config file."))
+	hl.help.Wrapping = fyne.TextWrapWord
+	hl.help.Importance = widget.WarningImportance
+	keep := widget.NewButton(l.T("Keep as text"), hl.keepAsText)
+	hl.hint = container.NewBorder(nil, nil, nil, container.NewVBox(keep), hl.help)
+	hl.hint.Hide()
+	hl.content = container.NewVBox(hl.box, container.New(steadyLayout{}, hl.helper, hl.hint), hl.msg, container.NewHBox(add))
 	return hl
 }
 
@@ -58,17 +81,27 @@ func (hl *headerList) load(m map[string]string) {
 
 func (hl *headerList) add(key, value string) {
 	l := hl.e.u.l
-	r := &headerRow{key: widget.NewEntry(), value: widget.NewEntry(), secret: widget.NewCheck(l.T("Secret"), nil)}
+	r := &headerRow{key: widget.NewEntry(), value: newValueEntry(), secret: widget.NewCheck(l.T("Secret"), nil)}
 	r.key.SetPlaceHolder("Authorization")
 	r.value.SetPlaceHolder(l.T("value; placeholders allowed"))
 	r.key.SetText(key)
 	if m := secretRef.FindStringSubmatch(value); m != nil {
 		hl.markStored(r, m[1])
 	} else {
+		// What the config already holds stays as it is: no hint, no loss.
 		r.value.SetText(value)
+		r.saved = value
 	}
-	changed := func(string) { hl.e.changed() }
-	r.key.OnChanged, r.value.OnChanged = changed, changed
+	r.key.OnChanged = func(string) { hl.e.changed() }
+	r.value.OnChanged = func(string) {
+		hl.edits++
+		r.edited = hl.edits
+		hl.e.changed()
+	}
+	r.value.OnSubmitted = func(string) { hl.submit(r) }
+	// Judged after the event that moved the focus: a tap on this row's
+	// Secret box takes the focus first, and must win.
+	r.value.onLeave = func() { hl.e.u.do(func() { hl.settle(r) }) }
 	r.secret.OnChanged = func(on bool) { hl.toggleSecret(r, on) }
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { hl.remove(r) })
 	r.obj = container.NewBorder(nil, nil, nil, container.NewHBox(r.secret, remove),
@@ -91,6 +124,7 @@ func (hl *headerList) remove(r *headerRow) {
 // markStored shows a row whose value lives in the keychain.
 func (hl *headerList) markStored(r *headerRow, name string) {
 	r.secretName = name
+	r.saved = ""
 	r.secret.Checked = true
 	r.secret.Refresh()
 	r.value.SetText("")
@@ -105,26 +139,114 @@ func (hl *headerList) toggleSecret(r *headerRow, on bool) {
 	l := hl.e.u.l
 	if !on {
 		r.value.Password = false
-		r.value.OnSubmitted = nil
 		if r.secretName != "" {
 			r.secretName = ""
 			r.value.Enable()
 		}
 		r.value.SetPlaceHolder(l.T("value; placeholders allowed"))
 		r.value.Refresh()
-		hl.e.changed()
+		// A value typed while Secret was ticked is now plain text: it is
+		// judged like any finished value.
+		hl.settle(r)
 		return
 	}
 	if r.secretName != "" {
 		return
 	}
 	r.value.Password = true
-	r.value.OnSubmitted = func(string) { hl.store(r) }
 	r.value.SetPlaceHolder(l.T("type the secret value and press Enter"))
 	r.value.Refresh()
 	if r.value.Text != "" {
 		hl.store(r)
 		return
+	}
+	hl.e.changed()
+}
+
+// submit is Enter in a value field.
+func (hl *headerList) submit(r *headerRow) {
+	if r.secret.Checked && r.secretName == "" {
+		hl.store(r)
+		return
+	}
+	hl.settle(r)
+}
+
+// settle takes a finished plain value into the config, unless it looks
+// like a credential the user has not decided on yet.
+func (hl *headerList) settle(r *headerRow) {
+	if hl.e.u.hooks.editor != hl.e {
+		return // closed or replaced (a reload) since the field was left
+	}
+	hl.take(r)
+	hl.e.changed()
+}
+
+// settleAll settles every row, as leaving the editor does.
+func (hl *headerList) settleAll() {
+	taken := false
+	for _, r := range hl.rows {
+		taken = hl.take(r) || taken
+	}
+	if taken {
+		hl.e.changed()
+	}
+}
+
+// take makes a finished plain value the one the config holds, unless it
+// is held; it reports whether that changed anything.
+func (hl *headerList) take(r *headerRow) bool {
+	if r.secretName != "" || r.secret.Checked || hl.held(r) || r.saved == r.value.Text {
+		return false
+	}
+	r.saved = r.value.Text
+	return true
+}
+
+// held reports a plain value that looks like a credential and is not in
+// the config yet: it stays out until the user ticks Secret or chooses
+// Keep as text.
+func (hl *headerList) held(r *headerRow) bool {
+	return r.secretName == "" && !r.secret.Checked && !r.plain &&
+		r.value.Text != r.saved && looksLikeCredential(r.key.Text, r.value.Text)
+}
+
+// pending reports a plain value still being typed.
+func (hl *headerList) pending() bool {
+	for _, r := range hl.rows {
+		if r.secretName == "" && !r.secret.Checked && r.value.Text != r.saved && !hl.held(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// lastHeld returns the held row edited last, or nil: the one the hint
+// speaks of.
+func (hl *headerList) lastHeld() *headerRow {
+	var last *headerRow
+	for _, r := range hl.rows {
+		if hl.held(r) && (last == nil || r.edited > last.edited) {
+			last = r
+		}
+	}
+	return last
+}
+
+// showHint puts the hint in place of the list's helper text while a value
+// is held. Its text does not change, so its height does not either.
+func (hl *headerList) showHint() {
+	held := hl.lastHeld() != nil
+	setVisible(hl.hint, held)
+	setVisible(hl.helper, !held)
+}
+
+// keepAsText releases the held value into the config; the row's later
+// values are plain text too.
+func (hl *headerList) keepAsText() {
+	if r := hl.lastHeld(); r != nil {
+		r.plain = true
+		r.saved = r.value.Text
 	}
 	hl.e.changed()
 }
@@ -149,15 +271,25 @@ func (hl *headerList) store(r *headerRow) {
 				return
 			}
 			showMessage(hl.msg, "")
-			r.value.OnSubmitted = nil
 			hl.markStored(r, name)
 			hl.e.changed()
 		})
 	})
 }
 
-// values returns the headers as the config keeps them.
+// values returns the headers as the config keeps them: a plain value as
+// last settled, a secret by reference, a secret being typed not at all.
 func (hl *headerList) values() map[string]string {
+	return hl.headers(func(r *headerRow) string { return r.saved })
+}
+
+// typed returns the headers as shown, for previews, warnings and Test,
+// none of which write the config.
+func (hl *headerList) typed() map[string]string {
+	return hl.headers(func(r *headerRow) string { return r.value.Text })
+}
+
+func (hl *headerList) headers(plain func(*headerRow) string) map[string]string {
 	if len(hl.rows) == 0 {
 		return nil
 	}
@@ -173,7 +305,7 @@ func (hl *headerList) values() map[string]string {
 		case r.secret.Checked:
 			// A secret being typed stays out of the config.
 		default:
-			m[k] = r.value.Text
+			m[k] = plain(r)
 		}
 	}
 	return m

@@ -169,4 +169,12 @@ var german = map[string]string{
 	"Source: %s":                   "Quelle: %s",
 	"log the call":                 "Anruf protokollieren",
 	"open the contact":             "Kontakt öffnen",
+	// The editor's hold on credential-looking values.
+	"Values marked Secret are kept in the OS keychain; the config file holds only their name.": "Als geheim markierte Werte liegen im Schlüsselbund des Systems; die Konfigurationsdatei enthält nur ihren Namen.",
+	"Keep as text": "Als Text behalten",
+	"Looks like a credential: tick Secret to keep it in the keychain, or Keep as text to save it in the config file.": "Sieht nach Zugangsdaten aus: Setzen Sie den Haken bei „Geheim“, um den Wert im Schlüsselbund zu speichern, oder wählen Sie „Als Text behalten“, um ihn in der Konfigurationsdatei zu speichern.",
+	"The URL holds a password: store it in the keychain, or Keep as text to save it in the config file.":              "Die URL enthält ein Passwort: Speichern Sie es im Schlüsselbund, oder wählen Sie „Als Text behalten“, um es in der Konfigurationsdatei zu speichern.",
+	"Store in keychain": "Im Schlüsselbund speichern",
+	"Not saved: a value that looks like a credential waits for your choice.": "Nicht gespeichert: Ein Wert, der nach Zugangsdaten aussieht, wartet auf Ihre Entscheidung.",
+	"A header value is saved when you leave its field.":                      "Ein Header-Wert wird gespeichert, sobald Sie sein Feld verlassen.",
 }
