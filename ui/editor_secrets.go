@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"regexp"
 	"sort"
@@ -203,14 +201,6 @@ func (hl *headerList) take(r *headerRow) bool {
 	return true
 }
 
-// held reports a plain value that looks like a credential and is not in
-// the config yet: it stays out until the user ticks Secret or chooses
-// Keep as text.
-func (hl *headerList) held(r *headerRow) bool {
-	return r.secretName == "" && !r.secret.Checked && !r.plain &&
-		r.value.Text != r.saved && looksLikeCredential(r.key.Text, r.value.Text)
-}
-
 // pending reports a plain value still being typed.
 func (hl *headerList) pending() bool {
 	for _, r := range hl.rows {
@@ -219,36 +209,6 @@ func (hl *headerList) pending() bool {
 		}
 	}
 	return false
-}
-
-// lastHeld returns the held row edited last, or nil: the one the hint
-// speaks of.
-func (hl *headerList) lastHeld() *headerRow {
-	var last *headerRow
-	for _, r := range hl.rows {
-		if hl.held(r) && (last == nil || r.edited > last.edited) {
-			last = r
-		}
-	}
-	return last
-}
-
-// showHint puts the hint in place of the list's helper text while a value
-// is held. Its text does not change, so its height does not either.
-func (hl *headerList) showHint() {
-	held := hl.lastHeld() != nil
-	setVisible(hl.hint, held)
-	setVisible(hl.helper, !held)
-}
-
-// keepAsText releases the held value into the config; the row's later
-// values are plain text too.
-func (hl *headerList) keepAsText() {
-	if r := hl.lastHeld(); r != nil {
-		r.plain = true
-		r.saved = r.value.Text
-	}
-	hl.e.changed()
 }
 
 // store puts the row's value into the keychain in the background (the
@@ -309,76 +269,6 @@ func (hl *headerList) headers(plain func(*headerRow) string) map[string]string {
 		}
 	}
 	return m
-}
-
-// signingSecret shows and generates a hook's Standard Webhooks key. The
-// key goes to the keychain; the config names it.
-type signingSecret struct {
-	e       *editor
-	name    string
-	key     string // generated in this session, for copying to the receiver
-	label   *widget.Label
-	copyKey *widget.Button
-	remove  *widget.Button
-	content fyne.CanvasObject
-}
-
-func newSigningSecret(e *editor) *signingSecret {
-	l := e.u.l
-	s := &signingSecret{e: e, label: widget.NewLabel("")}
-	s.label.Wrapping = fyne.TextWrapWord
-	gen := widget.NewButton(l.T("Generate"), s.generate)
-	s.copyKey = widget.NewButtonWithIcon(l.T("Copy key"), theme.ContentCopyIcon(), func() {
-		e.u.app.Clipboard().SetContent(s.key)
-	})
-	s.remove = widget.NewButton(l.T("Remove"), func() { s.load(""); e.changed() })
-	s.content = container.NewBorder(nil, nil, nil, container.NewHBox(gen, s.copyKey, s.remove), s.label)
-	return s
-}
-
-func (s *signingSecret) load(name string) {
-	s.name = name
-	l := s.e.u.l
-	if name == "" {
-		s.label.SetText(l.T("None: requests are not signed."))
-		s.remove.Hide()
-	} else {
-		s.label.SetText(l.Tf("Signed with the key stored in the keychain as %s.", name))
-		s.remove.Show()
-	}
-	setVisible(s.copyKey, name != "" && s.key != "")
-}
-
-func (s *signingSecret) generate() {
-	key, err := newSigningKey()
-	if err != nil {
-		s.label.SetText(err.Error())
-		return
-	}
-	name := s.e.currentID() + "-signing"
-	s.label.SetText(s.e.u.l.T("Storing the key in the keychain…"))
-	s.e.u.spawn(func() {
-		err := s.e.u.b.SetSecret(name, key)
-		s.e.u.do(func() {
-			if err != nil {
-				s.label.SetText(s.e.u.l.Tf("Could not store the key in the keychain: %v", err))
-				return
-			}
-			s.key = key
-			s.load(name)
-			s.e.changed()
-		})
-	})
-}
-
-// newSigningKey returns a Standard Webhooks key: "whsec_" and 24 random
-// bytes in base64.
-func newSigningKey() (string, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("generate signing key: %w", err)
-	}
-	return "whsec_" + base64.StdEncoding.EncodeToString(b), nil
 }
 
 // currentID is the draft's id, as it will be saved.
