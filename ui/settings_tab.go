@@ -64,7 +64,7 @@ func newSettingsTab(u *UI) *settingsTab {
 	s.user = widget.NewEntry()
 	s.user.SetPlaceHolder("max")
 	s.country = widget.NewEntry()
-	s.country.SetPlaceHolder("49")
+	s.country.SetPlaceHolder(l.T("e.g. 49"))
 	s.modes = []string{hooks.SourceNone, hooks.SourceProxy, hooks.SourceDialog}
 	s.mode = widget.NewSelect([]string{l.T("None (simulated calls only)"), l.T("Local SIP proxy"), l.T("Dialog subscription (RFC 4235)")}, nil)
 	s.proxy = newProxyFields(s)

@@ -84,14 +84,15 @@ func startAgent(p paths, std stdio) int {
 }
 
 // loadOrCreate loads and validates the config; on first start it writes
-// the defaults, so the window's saves and the CLI share one file from the
-// beginning. first says it did.
+// the defaults, with a country code proposed from the locale, so the
+// window's saves and the CLI share one file from the beginning. first says
+// it did.
 func loadOrCreate(p paths, std stdio) (cfg *hooks.Config, first bool, code int) {
 	cfg, err := hooks.Load(p.config)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		cfg = hooks.Default()
-		if err := hooks.Save(p.config, cfg); err != nil {
+		cfg, err = createConfig(p.config, std, os.Getenv)
+		if err != nil {
 			fmt.Fprintf(std.err, "callhook: %v\n", err)
 			return nil, false, exitFailure
 		}

@@ -31,7 +31,7 @@ func cmdConfig(p paths, args []string, std stdio) int {
 		fmt.Fprintf(std.out, "config: %s\ndata: %s\n", p.config, p.data)
 		return exitOK
 	case "init":
-		return configInit(p, std)
+		return configInit(p, std, os.Getenv)
 	}
 	fmt.Fprintf(std.err, "callhook: unknown config command %q (want check, path or init)\n", sub)
 	return exitUsage
@@ -56,16 +56,17 @@ func configCheck(p paths, std stdio) int {
 		}
 		return exitUsage
 	}
-	for _, w := range cfg.Warnings() {
+	for _, w := range append(cfg.Warnings(), cfg.E164Warnings()...) {
 		fmt.Fprintf(std.err, "warning: %s\n", w)
 	}
 	fmt.Fprintf(std.out, "%s: ok (%d hooks, source %s)\n", p.config, len(cfg.Hooks), cfg.Source.Mode)
 	return exitOK
 }
 
-// configInit writes a starter config: the global switch on, no source, and
-// one example hook switched off, so the file shows its own shape.
-func configInit(p paths, std stdio) int {
+// configInit writes a starter config: the global switch on, no source, a
+// country code proposed from the locale in getenv, and one example hook
+// switched off, so the file shows its own shape.
+func configInit(p paths, std stdio, getenv func(string) string) int {
 	if _, err := os.Stat(p.config); err == nil {
 		fmt.Fprintf(std.err, "callhook: %s exists; not overwriting it\n", p.config)
 		return exitFailure
@@ -77,11 +78,12 @@ func configInit(p paths, std stdio) int {
 		Action:   hooks.ActionBrowser,
 		URL:      "https://crm.example.com/search?phone={remote|e164}",
 	})
+	note := proposeCountryCode(cfg, getenv)
 	if err := hooks.Save(p.config, cfg); err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		return exitFailure
 	}
-	fmt.Fprintf(std.out, "wrote %s\n", p.config)
+	fmt.Fprintf(std.out, "wrote %s\n%s\n", p.config, note)
 	return exitOK
 }
 
