@@ -60,7 +60,58 @@ func openBrowser(o Opener, h *Hook, data templates.Data) outcome {
 	if err := o.Open(target); err != nil {
 		return outcome{err: fmt.Errorf("hook %s: %w", h.ID, err), permanent: true}
 	}
-	return outcome{}
+	// What was opened is the attempt's answer: the test button and the
+	// history show it.
+	return outcome{response: excerpt([]byte("opened " + shownURL(target) + " in the default browser"))}
+}
+
+// shownURL is target as Callhook shows it: the values of query (and
+// fragment) parameters whose names say credential masked, as credential
+// headers are (a browser URL holds no {secret.NAME}, but a token may be
+// typed into it).
+func shownURL(target string) string {
+	p, err := url.Parse(target)
+	if err != nil {
+		return "the hook's url"
+	}
+	p.User = nil
+	p.RawQuery = maskParams(p.RawQuery)
+	if p.Fragment != "" && strings.Contains(p.Fragment, "=") {
+		p.RawFragment = maskParams(p.EscapedFragment())
+		p.Fragment, _ = url.PathUnescape(p.RawFragment)
+	}
+	return p.String()
+}
+
+// maskParams masks the credential values in an encoded query, keeping
+// everything else as it was written.
+func maskParams(raw string) string {
+	if raw == "" {
+		return raw
+	}
+	params := strings.Split(raw, "&")
+	for i, kv := range params {
+		k, _, ok := strings.Cut(kv, "=")
+		if !ok {
+			continue
+		}
+		if name, err := url.QueryUnescape(k); err == nil && credentialName(name) {
+			params[i] = k + "=" + SecretMask
+		}
+	}
+	return strings.Join(params, "&")
+}
+
+// credentialName reports whether a parameter called name likely carries
+// a credential: token, api_key, apiKey, password, sig, session, ...
+func credentialName(name string) bool {
+	n := strings.ToLower(strings.NewReplacer("-", "", "_", "", ".", "").Replace(name))
+	for _, w := range []string{"token", "secret", "passw", "pwd", "apikey", "auth", "signature", "session", "credential"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return n == "key" || n == "sig" || n == "sid" || n == "pass" || strings.HasSuffix(n, "key")
 }
 
 // checkBrowserURL refuses anything but an http(s) URL on host.

@@ -1,12 +1,14 @@
 package hooks
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/callhook/callhook/call"
+	"github.com/callhook/callhook/templates"
 )
 
 // fakeOpener records the URLs it was asked to open.
@@ -121,6 +123,52 @@ func TestCheckBrowserURL(t *testing.T) {
 				t.Errorf("refused: %v", err)
 			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
 				t.Errorf("err = %v, want one mentioning %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// The browser hook's test says what it opened, a credential typed into
+// the URL masked.
+func TestBrowserTestSaysWhatWasOpened(t *testing.T) {
+	op := &fakeOpener{}
+	h := Hook{ID: "crm", Enabled: true, Action: ActionBrowser, Triggers: []call.Trigger{call.IncomingRing},
+		URL: "https://crm.example.com/search?phone={remote}&api_key=K3Y-LITERAL"}
+	d := NewDispatcher(nil, testConfig(h), WithOpener(op), WithLogger(discardLogger()))
+	res, err := d.Test(context.Background(), h, call.IncomingRing)
+	if err != nil {
+		t.Fatalf("Test: %v", err)
+	}
+	opened := op.opened()
+	if len(opened) != 1 {
+		t.Fatalf("opened %q, want one url", opened)
+	}
+	phone := url.QueryEscape(templates.Sample(call.IncomingRing, "max", "49").Call.Caller.Number)
+	want := "opened https://crm.example.com/search?phone=" + phone + "&api_key=*** in the default browser"
+	if res.Response != want {
+		t.Errorf("result says %q, want %q", res.Response, want)
+	}
+	if !strings.Contains(opened[0], "K3Y-LITERAL") {
+		t.Errorf("opened %q: the browser must get the url as written", opened[0])
+	}
+}
+
+func TestShownURL(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "https://crm.example.com/search?phone=%2B4930123", "https://crm.example.com/search?phone=%2B4930123"},
+		{"no query", "https://crm.example.com/c/42", "https://crm.example.com/c/42"},
+		{"token", "https://crm.example.com/?q=1&token=abc&x=2", "https://crm.example.com/?q=1&token=***&x=2"},
+		{"camel case key", "https://crm.example.com/?apiKey=abc", "https://crm.example.com/?apiKey=***"},
+		{"encoded name", "https://crm.example.com/?access%5Ftoken=abc", "https://crm.example.com/?access%5Ftoken=***"},
+		{"password and sig", "https://crm.example.com/?password=p&sig=s&name=Erika", "https://crm.example.com/?password=***&sig=***&name=Erika"},
+		{"fragment parameters", "https://crm.example.com/#/search?phone=1&access_token=abc", "https://crm.example.com/#/search?phone=1&access_token=***"},
+		{"plain fragment", "https://crm.example.com/app#contacts", "https://crm.example.com/app#contacts"},
+		{"userinfo dropped", "https://u:pw@crm.example.com/", "https://crm.example.com/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := shownURL(tt.in); got != tt.want {
+				t.Errorf("shownURL(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -159,6 +158,7 @@ func send(ctx context.Context, client *http.Client, h *Hook, data templates.Data
 			}
 		}
 	}()
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, h.TimeoutOrDefault())
 	defer cancel()
 	req, err := buildRequest(ctx, h, data, id, at, rec)
@@ -168,7 +168,7 @@ func send(ctx context.Context, client *http.Client, h *Hook, data templates.Data
 	start := time.Now()
 	resp, err := client.Do(req)
 	if err != nil {
-		return outcome{err: requestError(ctx, h, err), latency: time.Since(start)}
+		return outcome{err: requestError(parent, h, err, time.Since(start)), latency: time.Since(start)}
 	}
 	excerpt, readErr := readResponse(resp.Body)
 	o = outcome{status: resp.StatusCode, latency: time.Since(start), response: excerpt}
@@ -180,26 +180,13 @@ func send(ctx context.Context, client *http.Client, h *Hook, data templates.Data
 			o.response = strings.TrimSpace(o.response + " [reading response: " + readErr.Error() + "]")
 		}
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
-		o.err = fmt.Errorf("receiver answered %s; redirects are not followed: fix the hook's url", resp.Status)
+		o.err = statusError(resp, 0)
 		o.permanent = true
 	default:
-		o.err = fmt.Errorf("receiver answered %s", resp.Status)
 		o.retryAfter = parseRetryAfter(resp.Header.Get(HeaderRetryAfter), time.Now())
+		o.err = statusError(resp, o.retryAfter)
 	}
 	return o
-}
-
-// requestError describes a failed request without its URL, which may
-// carry caller data or, in its userinfo, a secret.
-func requestError(ctx context.Context, h *Hook, err error) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("no response within %s (the hook's timeout)", h.TimeoutOrDefault())
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return fmt.Errorf("request failed: %w", err)
 }
 
 // readResponse reads up to maxResponseRead bytes of body, drains the rest

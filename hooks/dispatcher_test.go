@@ -270,7 +270,7 @@ func TestTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.State != StateFailed || e.Attempts != 2 || !strings.Contains(e.Error, "no response within 50ms") {
+	if e.State != StateFailed || e.Attempts != 2 || e.Error != "no answer within 50 ms" {
 		t.Errorf("delivery = %s after %d attempts, error %q; want failed after 2 timeouts", e.State, e.Attempts, e.Error)
 	}
 }

@@ -29,7 +29,8 @@ type Result struct {
 	// a secret or the rendered URL.
 	Error string
 	// Response is an excerpt of the response body (at most 512 bytes, no
-	// control characters).
+	// control characters); for a browser hook, what was opened, its
+	// credential parameters masked.
 	Response    string
 	At          time.Time
 	NextAttempt time.Time // when State is pending

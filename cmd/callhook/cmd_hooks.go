@@ -143,17 +143,31 @@ func hooksTest(p paths, args []string, std stdio) int {
 	return exitOK
 }
 
+// showLatency reports whether r's latency means something: an attempt
+// that got no HTTP response and took under a millisecond (nothing
+// listening, a refused browser URL) has none worth printing, and "0 ms"
+// beside a failure reads as if the receiver had answered at once.
+func showLatency(r hooks.Result) bool {
+	return r.StatusCode != 0 || r.Latency >= time.Millisecond
+}
+
 func printTest(std stdio, h hooks.Hook, t call.Trigger, r hooks.Result) {
 	fmt.Fprintf(std.out, "hook:     %s (%s, %s sample data)\n", h.ID, h.Action, t)
 	if r.StatusCode != 0 {
 		fmt.Fprintf(std.out, "status:   %d\n", r.StatusCode)
 	}
-	fmt.Fprintf(std.out, "latency:  %d ms\n", r.Latency.Milliseconds())
+	if showLatency(r) {
+		fmt.Fprintf(std.out, "latency:  %d ms\n", r.Latency.Milliseconds())
+	}
 	if r.Error != "" {
 		fmt.Fprintf(std.out, "error:    %s\n", r.Error)
 	}
 	if r.Response != "" {
-		fmt.Fprintf(std.out, "response: %s\n", r.Response)
+		label := "response:"
+		if h.Action == hooks.ActionBrowser {
+			label = "result:  " // "opened https://... in the default browser"
+		}
+		fmt.Fprintf(std.out, "%s %s\n", label, r.Response)
 	}
 }
 

@@ -221,7 +221,9 @@ func printResult(std stdio, r hooks.Result) {
 	if r.StatusCode != 0 {
 		line += fmt.Sprintf(" HTTP %d", r.StatusCode)
 	}
-	line += fmt.Sprintf(" in %d ms", r.Latency.Milliseconds())
+	if showLatency(r) { // no "in 0 ms" after a failure without an answer
+		line += fmt.Sprintf(" in %d ms", r.Latency.Milliseconds())
+	}
 	if r.Error != "" {
 		line += " - " + r.Error
 	}
