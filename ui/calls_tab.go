@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -31,6 +32,19 @@ type callsTab struct {
 	history *fyne.Container
 	status  *widget.Label
 
+	// The history as loaded, and the part of it the search and filter
+	// keep: they work on what is loaded, without asking the backend.
+	rows      []CallRow
+	shown     []CallRow
+	search    *widget.Entry
+	filter    *widget.Select
+	exportBtn *widget.Button
+	// chooseFile asks where to save the export and hands back the file
+	// opened for writing and its name; tests replace it.
+	chooseFile func(name string, save func(w io.WriteCloser, where string))
+	// detail is the content of the delivery dialog shown last.
+	detail fyne.CanvasObject
+
 	active   bool
 	stale    bool
 	loading  bool
@@ -40,10 +54,27 @@ type callsTab struct {
 
 func newCallsTab(u *UI) *callsTab {
 	c := &callsTab{u: u, live: container.NewVBox(), history: container.NewVBox(), status: widget.NewLabel(""), stale: true}
+	c.chooseFile = c.chooseFileDialog
+	// One line, always there: a message must not push the list down
+	// under the pointer.
+	c.status.Truncation = fyne.TextTruncateEllipsis
 	refresh := widget.NewButtonWithIcon(u.l.T("Refresh"), theme.ViewRefreshIcon(), c.load)
+	c.search = widget.NewEntry()
+	c.search.SetPlaceHolder(u.l.T("Search by number or name"))
+	c.search.OnChanged = func(string) { c.applyFilter() }
+	c.filter = widget.NewSelect(filterLabels(u.l), nil)
+	// A select is as wide as its placeholder, which never shows here
+	// since one option is always chosen: the longest keeps every option
+	// (German ones are long) from being cut.
+	c.filter.PlaceHolder = longest(c.filter.Options)
+	c.filter.SetSelectedIndex(int(filterAll))
+	c.filter.OnChanged = func(string) { c.applyFilter() }
+	c.exportBtn = widget.NewButtonWithIcon(u.l.T("Export CSV"), theme.DocumentSaveIcon(), c.export)
+	c.exportBtn.Disable()
+	tools := container.NewBorder(nil, nil, bold(u.l.T("History")),
+		container.NewHBox(c.filter, c.exportBtn, refresh), c.search)
 	c.content = container.NewBorder(
-		container.NewVBox(bold(u.l.T("Calls in progress")), c.live, widget.NewSeparator(),
-			container.NewBorder(nil, nil, bold(u.l.T("History")), refresh, c.status)),
+		container.NewVBox(bold(u.l.T("Calls in progress")), c.live, widget.NewSeparator(), tools, c.status),
 		nil, nil, nil, container.NewVScroll(c.history))
 	c.showLive(nil)
 	return c
@@ -116,7 +147,7 @@ func (c *callsTab) showLive(calls []call.Call) {
 		if !cl.Answer.IsZero() {
 			state = c.u.l.Tf("talking %s", clock(cl.Duration(now)))
 		}
-		c.live.Add(widget.NewLabel(fmt.Sprintf("%s %s · %s", arrow(c.u.l, cl.Direction), party(cl.Remote()), state)))
+		c.live.Add(widget.NewLabel(fmt.Sprintf("%s %s%s · %s", arrow(c.u.l, cl.Direction), party(cl.Remote()), simulatedMark(c.u.l, cl), state)))
 	}
 }
 
@@ -149,12 +180,28 @@ func (c *callsTab) load() {
 }
 
 func (c *callsTab) showHistory(rows []CallRow) {
-	c.history.RemoveAll()
-	if len(rows) == 0 {
-		c.history.Add(widget.NewLabel(c.u.l.T("No calls yet. Use \"Simulate a call\" on the Hooks tab to see hooks fire.")))
-		return
+	c.rows = rows
+	c.applyFilter()
+}
+
+// applyFilter shows the loaded calls the search and filter keep; it runs
+// on every key typed, so it only reads what is loaded.
+func (c *callsTab) applyFilter() {
+	cc := c.u.cfg.CountryCode
+	c.shown = filterHistory(c.rows, newQuery(c.search.Text, cc), historyFilter(c.filter.SelectedIndex()), cc)
+	if len(c.shown) == 0 {
+		c.exportBtn.Disable()
+	} else {
+		c.exportBtn.Enable()
 	}
-	for _, r := range rows {
+	c.history.RemoveAll()
+	switch {
+	case len(c.rows) == 0:
+		c.history.Add(widget.NewLabel(c.u.l.T("No calls yet. Use \"Simulate a call\" on the Hooks tab to see hooks fire.")))
+	case len(c.shown) == 0:
+		c.history.Add(widget.NewLabel(c.u.l.Tf("None of the last %d calls matches.", len(c.rows))))
+	}
+	for _, r := range c.shown {
 		c.history.Add(c.callRow(r))
 	}
 }
@@ -162,12 +209,12 @@ func (c *callsTab) showHistory(rows []CallRow) {
 func (c *callsTab) callRow(r CallRow) fyne.CanvasObject {
 	l := c.u.l
 	cl := r.Call
-	head := fmt.Sprintf("%s %s · %s", arrow(c.u.l, cl.Direction), party(cl.Remote()), cl.Start.Local().Format("2006-01-02 15:04:05"))
+	head := fmt.Sprintf("%s %s%s · %s", arrow(c.u.l, cl.Direction), party(cl.Remote()), simulatedMark(l, cl), cl.Start.Local().Format(timeLayout))
 	if cl.Queue != "" {
 		head += " · " + l.Tf("queue %s", cl.Queue)
 	}
 	if cl.Outcome != "" {
-		head += " · " + string(cl.Outcome)
+		head += " · " + outcomeText(l, cl.Outcome)
 	}
 	if d := cl.Duration(cl.End); d > 0 {
 		head += " · " + clock(d)
@@ -177,13 +224,13 @@ func (c *callsTab) callRow(r CallRow) fyne.CanvasObject {
 		box.Add(widget.NewLabel("    " + l.T("No hook fired for this call.")))
 	}
 	for _, d := range r.Deliveries {
-		box.Add(c.deliveryRow(d))
+		box.Add(c.deliveryRow(r, d))
 	}
 	box.Add(widget.NewSeparator())
 	return box
 }
 
-func (c *callsTab) deliveryRow(d DeliveryRow) fyne.CanvasObject {
+func (c *callsTab) deliveryRow(r CallRow, d DeliveryRow) fyne.CanvasObject {
 	l := c.u.l
 	icon := widget.NewIcon(theme.ConfirmIcon())
 	switch d.State {
@@ -194,28 +241,23 @@ func (c *callsTab) deliveryRow(d DeliveryRow) fyne.CanvasObject {
 	case hooks.StateDropped:
 		icon.SetResource(theme.ContentRemoveIcon())
 	}
-	name := d.HookName
-	if name == "" {
-		name = d.HookID
-	}
-	parts := []string{name, string(d.Trigger), string(d.State)}
+	parts := []string{hookName(d), string(d.Trigger), stateText(l, d.State)}
 	if d.StatusCode != 0 {
 		parts = append(parts, fmt.Sprintf("HTTP %d", d.StatusCode))
 	}
-	if d.Latency > 0 {
-		parts = append(parts, fmt.Sprintf("%d ms", d.Latency.Milliseconds()))
+	if ms := latencyText(d); ms != "" {
+		parts = append(parts, ms)
 	}
 	if d.Attempts > 1 {
 		parts = append(parts, l.Tf("%d attempts", d.Attempts))
 	}
 	text := widget.NewLabel(strings.Join(parts, " · "))
 	text.Truncation = fyne.TextTruncateEllipsis
-	var right fyne.CanvasObject
+	details := widget.NewButtonWithIcon(l.T("Details"), theme.InfoIcon(), func() { c.showDetail(r, d) })
+	details.Importance = widget.LowImportance
+	right := container.NewHBox(details)
 	if d.State == hooks.StateFailed {
-		id := d.WebhookID
-		var btn *widget.Button
-		btn = widget.NewButtonWithIcon(l.T("Re-send"), theme.MailSendIcon(), func() { c.resend(id, btn) })
-		right = btn
+		right.Add(c.resendButton(d.WebhookID))
 	}
 	row := container.NewBorder(nil, nil, icon, right, text)
 	if d.Err == "" {
@@ -225,6 +267,12 @@ func (c *callsTab) deliveryRow(d DeliveryRow) fyne.CanvasObject {
 	errText.Importance = widget.DangerImportance
 	errText.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(row, errText)
+}
+
+func (c *callsTab) resendButton(id string) *widget.Button {
+	var btn *widget.Button
+	btn = widget.NewButtonWithIcon(c.u.l.T("Re-send"), theme.MailSendIcon(), func() { c.resend(id, btn) })
+	return btn
 }
 
 func (c *callsTab) resend(id string, btn *widget.Button) {

@@ -1,0 +1,40 @@
+package ui
+
+// German for the Calls tab's history: search, filter, delivery details
+// and export. It sits apart from i18n_de.go so the two can change
+// independently; the init merges it into the one catalogue.
+func init() {
+	for k, v := range map[string]string{
+		"(simulated)":                        "(simuliert)",
+		"All":                                "Alle",
+		"Attempts":                           "Versuche",
+		"Call":                               "Anruf",
+		"Close":                              "Schließen",
+		"Could not export the history: %v":   "Der Verlauf konnte nicht exportiert werden: %v",
+		"Details":                            "Details",
+		"Export CSV":                         "Als CSV exportieren",
+		"History exported to %s.":            "Verlauf nach %s exportiert.",
+		"Failed deliveries":                  "Fehlgeschlagene Zustellungen",
+		"HTTP status":                        "HTTP-Status",
+		"Hook":                               "Hook",
+		"Latency":                            "Antwortzeit",
+		"None of the last %d calls matches.": "Keiner der letzten %d Anrufe passt.",
+		"Search by number or name":           "Nach Nummer oder Name suchen",
+		"State":                              "Zustand",
+		"Time":                               "Zeit",
+		"Trigger":                            "Auslöser",
+		"Webhook ID":                         "Webhook-ID",
+		"answered":                           "angenommen",
+		"answered elsewhere":                 "anderswo angenommen",
+		"busy":                               "besetzt",
+		"cancelled":                          "abgebrochen",
+		"delivered":                          "zugestellt",
+		"failed":                             "fehlgeschlagen",
+		"missed":                             "verpasst",
+		"pending":                            "ausstehend",
+		"rejected":                           "abgelehnt",
+		"skipped":                            "übersprungen",
+	} {
+		german[k] = v
+	}
+}
