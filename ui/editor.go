@@ -20,12 +20,21 @@ import (
 // reaches the config as text unless the user says so: header values are
 // saved once finished, and a finished one that looks like a credential,
 // like a password in the URL, waits for the user's choice (held).
+// Since edits are saved as they happen, Undo (editor_undo.go) is how the
+// user takes them back.
 type editor struct {
 	u       *UI
 	h       hooks.Hook // the draft, rebuilt from the widgets on every change
 	isNew   bool       // not in the config yet: its id follows its name
 	unsaved bool
 	loading bool // set while widgets are filled in: no change events then
+
+	orig    hooks.Hook // the hook as the config held it when the editor opened
+	created bool       // the hook is new in this editor: undo removes it
+	base    hooks.Hook // the draft as first shown, to tell what was edited
+	busy    int        // keychain writes under way
+	leaving bool       // Back waits for them
+	undoBtn *widget.Button
 
 	name        *widget.Entry
 	groups      []*triggerGroup
@@ -75,11 +84,13 @@ func newEditor(u *UI, h *hooks.Hook) *editor {
 	e := &editor{u: u}
 	if h == nil {
 		e.isNew = true
+		e.created = true
 		e.unsaved = true
 		h = &hooks.Hook{Name: u.l.T("New hook"), Enabled: true,
 			Triggers: []call.Trigger{call.IncomingAnswer}, Action: hooks.ActionBrowser}
 	}
-	e.h = *h
+	e.snapshot(h)
+	e.h = h.Clone()
 	e.build()
 	e.load()
 	return e
@@ -171,8 +182,13 @@ func (e *editor) build() {
 	e.testOut.Hide()
 
 	back := widget.NewButtonWithIcon(l.T("Back to the list"), theme.NavigateBackIcon(), e.back)
+	e.undoBtn = widget.NewButtonWithIcon(l.T("Undo changes"), theme.ContentUndoIcon(), e.askUndo)
+	e.undoBtn.Disable()
 	test := widget.NewButtonWithIcon(l.T("Test"), theme.MediaPlayIcon(), e.test)
-	top := container.NewVBox(container.NewBorder(nil, nil, back, test, e.state), e.errs, e.warns, e.testOut)
+	// The state has a line of its own: beside three buttons, the longer
+	// German states made the window wider than its default size.
+	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(back, e.undoBtn), test),
+		e.state, e.errs, e.warns, e.testOut)
 
 	form := container.NewVBox(
 		widget.NewForm(widget.NewFormItem(l.T("Name"), e.name)),
@@ -220,6 +236,7 @@ func (e *editor) load() {
 	e.loading = false
 	e.showAction()
 	e.check()
+	e.base = e.h.Clone()
 	if !e.isNew {
 		e.state.SetText(e.u.l.T("All changes are saved."))
 	}
@@ -301,12 +318,20 @@ func (e *editor) test() {
 	e.u.runTest(e.h.Clone(), firstTrigger(e.h.Triggers), e.testOut)
 }
 
+// back leaves the editor once everything typed is saved; input that
+// cannot be saved yet makes it ask.
 func (e *editor) back() {
 	e.headers.settleAll()
+	if e.busy > 0 {
+		// A secret is on its way to the keychain; the config is to name
+		// it once it is there.
+		e.leaving = true
+		e.state.SetText(e.u.l.T("Storing in the keychain…"))
+		return
+	}
 	if !e.unsaved || e.isNew && e.url.Text == "" {
 		e.u.hooks.closeEditor()
 		return
 	}
-	e.u.confirm(e.u.l.T("Discard changes?"), e.u.l.T("This hook has changes that are not saved because of the problems shown. Discard them?"),
-		e.u.hooks.closeEditor)
+	e.askLeave()
 }

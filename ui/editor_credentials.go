@@ -82,19 +82,16 @@ func (e *editor) storeURLPassword() {
 	}
 	name := secretName(e.currentID(), "url")
 	e.urlStore.Disable()
-	e.u.spawn(func() {
-		err := e.u.b.SetSecret(name, pw)
-		e.u.do(func() {
-			e.urlStore.Enable()
-			if err != nil {
-				showMessage(e.urlMsg, e.u.l.Tf("Could not store the password in the keychain: %v", err))
-				return
-			}
-			if strings.TrimSpace(e.url.Text) != raw {
-				return // edited meanwhile: the hint is still there for the new text
-			}
-			e.url.SetText(raw[:i] + "{secret." + name + "}" + raw[j:])
-		})
+	e.keychain(name, pw, func(err error) {
+		e.urlStore.Enable()
+		if err != nil {
+			showMessage(e.urlMsg, e.u.l.Tf("Could not store the password in the keychain: %v", err))
+			return
+		}
+		if strings.TrimSpace(e.url.Text) != raw {
+			return // edited meanwhile: the hint is still there for the new text
+		}
+		e.url.SetText(raw[:i] + "{secret." + name + "}" + raw[j:])
 	})
 }
 

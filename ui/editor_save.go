@@ -7,10 +7,17 @@ import (
 )
 
 // changed is called for every edit: validate, show, and save if valid.
+// An editor that was closed or replaced (undo, a reload) saves nothing:
+// work it started, such as a keychain write, may still call it.
 func (e *editor) changed() {
-	if e.loading {
+	if e.loading || e.u.hooks.editor != e {
 		return
 	}
+	e.autosave()
+	e.showUndo()
+}
+
+func (e *editor) autosave() {
 	e.showAction()
 	errs := e.check()
 	if len(errs) > 0 {

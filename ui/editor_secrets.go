@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,7 +22,8 @@ import (
 // (left the field or pressed Enter): any prefix of a token could still
 // become a secret, and the Secret box is usually ticked after the value.
 // A finished value that looks like a credential is held back until the
-// user ticks Secret or chooses Keep as text.
+// user ticks Secret or chooses Keep as text. With Secret ticked first, the
+// finished value goes to the keychain.
 type headerList struct {
 	e       *editor
 	rows    []*headerRow
@@ -35,12 +37,13 @@ type headerList struct {
 }
 
 type headerRow struct {
-	key        *widget.Entry
+	key        *valueEntry
 	value      *valueEntry
 	secret     *widget.Check
 	secretName string // set once the value is in the keychain
 	saved      string // the plain value the config holds for this row
 	plain      bool   // the user chose Keep as text
+	storing    bool   // the value is on its way to the keychain
 	edited     int    // when the value last changed, in edits of the list
 	obj        fyne.CanvasObject
 }
@@ -79,7 +82,7 @@ func (hl *headerList) load(m map[string]string) {
 
 func (hl *headerList) add(key, value string) {
 	l := hl.e.u.l
-	r := &headerRow{key: widget.NewEntry(), value: newValueEntry(), secret: widget.NewCheck(l.T("Secret"), nil)}
+	r := &headerRow{key: newValueEntry(), value: newValueEntry(), secret: widget.NewCheck(l.T("Secret"), nil)}
 	r.key.SetPlaceHolder("Authorization")
 	r.value.SetPlaceHolder(l.T("value; placeholders allowed"))
 	r.key.SetText(key)
@@ -100,6 +103,8 @@ func (hl *headerList) add(key, value string) {
 	// Judged after the event that moved the focus: a tap on this row's
 	// Secret box takes the focus first, and must win.
 	r.value.onLeave = func() { hl.e.u.do(func() { hl.settle(r) }) }
+	// A secret typed before its header name is stored once the name is.
+	r.key.onLeave = r.value.onLeave
 	r.secret.OnChanged = func(on bool) { hl.toggleSecret(r, on) }
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { hl.remove(r) })
 	r.obj = container.NewBorder(nil, nil, nil, container.NewHBox(r.secret, remove),
@@ -131,8 +136,9 @@ func (hl *headerList) markStored(r *headerRow, name string) {
 }
 
 // toggleSecret moves the value into the keychain, or makes it plain
-// again. Checked before a value is typed, the row waits for the value and
-// Enter, and never puts it in the config meanwhile.
+// again. Checked before a value is typed, the row waits until the value is
+// finished (Enter or the field left), and never puts it in the config
+// meanwhile.
 func (hl *headerList) toggleSecret(r *headerRow, on bool) {
 	l := hl.e.u.l
 	if !on {
@@ -171,24 +177,50 @@ func (hl *headerList) submit(r *headerRow) {
 }
 
 // settle takes a finished plain value into the config, unless it looks
-// like a credential the user has not decided on yet.
+// like a credential the user has not decided on yet; a finished secret
+// goes to the keychain, as Enter does.
 func (hl *headerList) settle(r *headerRow) {
-	if hl.e.u.hooks.editor != hl.e {
-		return // closed or replaced (a reload) since the field was left
+	if hl.e.u.hooks.editor != hl.e || !slices.Contains(hl.rows, r) {
+		return // closed, replaced (a reload) or removed since the field was left
+	}
+	if hl.typingSecret(r) {
+		if strings.TrimSpace(r.key.Text) != "" {
+			hl.store(r)
+		}
+		return
 	}
 	hl.take(r)
 	hl.e.changed()
 }
 
-// settleAll settles every row, as leaving the editor does.
+// settleAll settles every row, as leaving the editor does. A secret
+// without a header name says so instead of vanishing.
 func (hl *headerList) settleAll() {
 	taken := false
 	for _, r := range hl.rows {
+		if hl.typingSecret(r) {
+			hl.store(r)
+			continue
+		}
 		taken = hl.take(r) || taken
 	}
 	if taken {
 		hl.e.changed()
 	}
+}
+
+// typingSecret reports a row with Secret ticked whose value is typed but
+// not in the keychain (nor on its way there).
+func (hl *headerList) typingSecret(r *headerRow) bool {
+	return r.secret.Checked && r.secretName == "" && !r.storing && r.value.Text != ""
+}
+
+// typing reports a secret typed and not stored yet: not in the draft, but
+// an edit all the same.
+func (hl *headerList) typing() bool {
+	return slices.ContainsFunc(hl.rows, func(r *headerRow) bool {
+		return r.secret.Checked && r.secretName == "" && r.value.Text != ""
+	})
 }
 
 // take makes a finished plain value the one the config holds, unless it
@@ -201,14 +233,15 @@ func (hl *headerList) take(r *headerRow) bool {
 	return true
 }
 
-// pending reports a plain value still being typed.
+// pending reports a value still being typed: plain, or a secret not in
+// the keychain yet.
 func (hl *headerList) pending() bool {
 	for _, r := range hl.rows {
 		if r.secretName == "" && !r.secret.Checked && r.value.Text != r.saved && !hl.held(r) {
 			return true
 		}
 	}
-	return false
+	return hl.typing()
 }
 
 // store puts the row's value into the keychain in the background (the
@@ -222,17 +255,38 @@ func (hl *headerList) store(r *headerRow) {
 	}
 	name := secretName(hl.e.currentID(), key)
 	r.secret.Disable()
-	hl.e.u.spawn(func() {
-		err := hl.e.u.b.SetSecret(name, value)
-		hl.e.u.do(func() {
-			r.secret.Enable()
+	r.storing = true
+	hl.e.keychain(name, value, func(err error) {
+		r.secret.Enable()
+		r.storing = false
+		if err != nil {
+			showMessage(hl.msg, l.Tf("Could not store the secret in the keychain: %v", err))
+			return
+		}
+		showMessage(hl.msg, "")
+		hl.markStored(r, name)
+		hl.e.changed()
+	})
+}
+
+// keychain stores a secret in the background (the keychain may prompt or
+// be slow) and hands the outcome to done on the UI goroutine. Back waits
+// for these writes: leaving first would drop the reference the config is
+// about to get. A failure stays on screen.
+func (e *editor) keychain(name, value string, done func(error)) {
+	e.busy++
+	e.u.spawn(func() {
+		err := e.u.b.SetSecret(name, value)
+		e.u.do(func() {
+			e.busy--
+			done(err)
 			if err != nil {
-				showMessage(hl.msg, l.Tf("Could not store the secret in the keychain: %v", err))
-				return
+				e.leaving = false
 			}
-			showMessage(hl.msg, "")
-			hl.markStored(r, name)
-			hl.e.changed()
+			if e.leaving && e.busy == 0 && e.u.hooks.editor == e {
+				e.leaving = false
+				e.back()
+			}
 		})
 	})
 }

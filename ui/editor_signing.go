@@ -57,17 +57,14 @@ func (s *signingSecret) generate() {
 	}
 	name := s.e.currentID() + "-signing"
 	s.label.SetText(s.e.u.l.T("Storing the key in the keychain…"))
-	s.e.u.spawn(func() {
-		err := s.e.u.b.SetSecret(name, key)
-		s.e.u.do(func() {
-			if err != nil {
-				s.label.SetText(s.e.u.l.Tf("Could not store the key in the keychain: %v", err))
-				return
-			}
-			s.key = key
-			s.load(name)
-			s.e.changed()
-		})
+	s.e.keychain(name, key, func(err error) {
+		if err != nil {
+			s.label.SetText(s.e.u.l.Tf("Could not store the key in the keychain: %v", err))
+			return
+		}
+		s.key = key
+		s.load(name)
+		s.e.changed()
 	})
 }
 
