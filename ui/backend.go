@@ -32,6 +32,9 @@ type Backend interface {
 	ActiveCalls() []call.Call
 	// Resend queues the delivery with this webhook-id again.
 	Resend(ctx context.Context, webhookID string) error
+	// Delivery returns one delivery's detail: the request as it was sent,
+	// its secrets masked, and every attempt.
+	Delivery(ctx context.Context, webhookID string) (DeliveryDetail, error)
 	// Simulate feeds one synthetic call (ring, answer, hangup) through the
 	// hooks, as `callhook simulate` does.
 	Simulate(ctx context.Context, dir call.Direction, remote, name string) error
@@ -77,6 +80,24 @@ type DeliveryRow struct {
 	// next one is due otherwise. Set on DeliveryDone events only.
 	Final       bool
 	NextAttempt time.Time
+}
+
+// DeliveryDetail is what the delivery detail view shows beyond the row.
+type DeliveryDetail struct {
+	// Request is the request as sent, rendered again from the journal:
+	// method and URL, headers, body; every secret shown as ***.
+	Request  string
+	Attempts []AttemptRow
+}
+
+// AttemptRow is one attempt of a delivery.
+type AttemptRow struct {
+	At         time.Time
+	StatusCode int
+	Latency    time.Duration
+	Err        string
+	// Response is the start of the response body, secrets masked.
+	Response string
 }
 
 // SourceStatus is the call event source's condition, as sip.Status.

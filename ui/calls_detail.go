@@ -3,6 +3,8 @@ package ui
 import (
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -71,17 +73,83 @@ func (c *callsTab) detailContent(r CallRow, d DeliveryRow) fyne.CanvasObject {
 	id := add(l.T("Webhook ID"), d.WebhookID)
 	id.Selectable = true
 
-	// TODO(issue 11): the request sent and the start of the response
-	// belong here, below the fields. DeliveryRow carries neither: the
-	// journal keeps each attempt's response excerpt, masked
-	// (attempts.response), and the hook and call as they were when the
-	// delivery was made (deliveries.hook_json, call_json), from which the
-	// request can be rendered again with its secrets masked. Once Backend
-	// returns them, show each as a read-only, sanitised block here.
+	// The request as sent and every attempt come from the journal, a
+	// moment later: the dialog opens at once and fills in.
+	more := container.NewVBox(widget.NewLabel(l.T("Loading the request and the attempts…")))
+	c.u.spawn(func() {
+		detail, err := c.u.b.Delivery(c.u.ctx, d.WebhookID)
+		c.u.do(func() { c.fillDetail(more, detail, err) })
+	})
 
-	box := container.NewVBox(form)
+	box := container.NewVBox(form, more)
 	if d.State == hooks.StateFailed {
 		box.Add(container.NewHBox(c.resendButton(d.WebhookID)))
 	}
 	return box
+}
+
+// maxDetailLines caps the request and each response shown in the detail.
+const maxDetailLines = 60
+
+// fillDetail shows the request as sent and the attempts in box.
+func (c *callsTab) fillDetail(box *fyne.Container, d DeliveryDetail, err error) {
+	l := c.u.l
+	box.RemoveAll()
+	if err != nil {
+		e := widget.NewLabel(l.Tf("The journal has no more on this delivery: %v", sanitize(err.Error(), maxDetailError)))
+		e.Wrapping = fyne.TextWrapWord
+		box.Add(e)
+		return
+	}
+	if d.Request != "" {
+		box.Add(widget.NewLabelWithStyle(l.T("Request as sent (secrets shown as ***)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		box.Add(codeBlock(d.Request))
+	}
+	if len(d.Attempts) > 0 {
+		box.Add(widget.NewLabelWithStyle(l.T("Attempts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	}
+	for i, a := range d.Attempts {
+		line := fmt.Sprintf("%d. %s", i+1, a.At.Local().Format(timeLayout))
+		if a.StatusCode != 0 {
+			line += fmt.Sprintf(" · HTTP %d", a.StatusCode)
+		}
+		if ms := latencyText(DeliveryRow{StatusCode: a.StatusCode, Latency: a.Latency}); ms != "" {
+			line += " · " + ms
+		}
+		if a.Err != "" {
+			line += " · " + sanitize(a.Err, maxDetailError)
+		}
+		t := widget.NewLabel(line)
+		t.Wrapping = fyne.TextWrapWord
+		box.Add(t)
+		if a.Response != "" {
+			box.Add(codeBlock(a.Response))
+		}
+	}
+}
+
+// codeBlock shows text from the network line by line, monospaced and
+// selectable: control and bidi characters removed, long lines wrapped,
+// at most maxDetailLines lines. Unlike a notification, a label shows
+// < > & as they are.
+func codeBlock(text string) fyne.CanvasObject {
+	lines := strings.Split(strings.ToValidUTF8(text, "\uFFFD"), "\n")
+	if len(lines) > maxDetailLines {
+		lines = append(lines[:maxDetailLines], "…")
+	}
+	for i, line := range lines {
+		lines[i] = strings.Map(func(r rune) rune {
+			switch {
+			case r == '\t':
+				return ' '
+			case isBidiControl(r), unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+				return -1
+			}
+			return r
+		}, line)
+	}
+	t := widget.NewLabelWithStyle(strings.Join(lines, "\n"), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	t.Wrapping = fyne.TextWrapBreak
+	t.Selectable = true
+	return t
 }

@@ -75,3 +75,45 @@ func TestDeliveryDetailShowsFieldsAndHostileErrorEscaped(t *testing.T) {
 		t.Errorf("the detail of a delivered delivery offers Re-send")
 	}
 }
+
+// The detail shows the request as sent (from the journal, secrets
+// masked) and every attempt with its response excerpt; text from the
+// network keeps its lines and loses its control and bidi characters.
+func TestDeliveryDetailShowsRequestAndAttempts(t *testing.T) {
+	start := sampleStart()
+	rows := []CallRow{{
+		Call: call.Call{ID: "c1", Direction: call.In, Caller: call.Party{Number: "+4930555"}, Start: start, Outcome: call.Missed},
+		Deliveries: []DeliveryRow{{WebhookID: "msg_1", HookID: "log", Trigger: call.IncomingMissed, State: hooks.StateFailed,
+			StatusCode: 503, Attempts: 2}},
+	}}
+	h, _ := historyHarness(t, sampleConfig(), rows)
+	asked := make(chan string, 1)
+	h.b.DeliveryFn = func(_ context.Context, id string) (DeliveryDetail, error) {
+		asked <- id
+		return DeliveryDetail{
+			Request: "POST https://crm.example.com/calls\nAuthorization: ***\n\n{\"name\":\"<b>\u202Eevil\"}",
+			Attempts: []AttemptRow{
+				{At: start, StatusCode: 503, Latency: 12 * time.Millisecond, Err: "HTTP 503 Service Unavailable", Response: "busy\x1b[2J, try later"},
+				{At: start.Add(time.Second), Err: "could not connect to crm.example.com:443: nothing is listening there"},
+			},
+		}, nil
+	}
+	test.Tap(buttonsNamed(h.u.calls.history, "Details")[0])
+	h.settle()
+	if id := receive(t, asked, "the delivery detail"); id != "msg_1" {
+		t.Errorf("asked for %q, want msg_1", id)
+	}
+	text := labels(h.u.calls.detail)
+	for _, want := range []string{"POST https://crm.example.com/calls\nAuthorization: ***", `{"name":"<b>evil"}`,
+		"1. ", "HTTP 503", "12 ms", "busy[2J, try later", "2. ", "nothing is listening there"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("detail lacks %q in:\n%s", want, text)
+		}
+	}
+	if strings.ContainsAny(text, "\u202E\x1b") {
+		t.Errorf("detail shows control or bidi characters:\n%q", text)
+	}
+	if strings.Contains(text, "Loading the request") {
+		t.Error("the detail still says it is loading")
+	}
+}

@@ -27,6 +27,7 @@ type fakeBackend struct {
 	HistoryFn      func(context.Context, int) ([]CallRow, error)
 	ActiveCallsFn  func() []call.Call
 	ResendFn       func(context.Context, string) error
+	DeliveryFn     func(context.Context, string) (DeliveryDetail, error)
 	SimulateFn     func(context.Context, call.Direction, string, string) error
 	SourceStatusFn func() SourceStatus
 	SetSecretFn    func(name, value string) error
@@ -116,6 +117,13 @@ func (f *fakeBackend) Resend(ctx context.Context, id string) error {
 		return f.ResendFn(ctx, id)
 	}
 	return nil
+}
+
+func (f *fakeBackend) Delivery(ctx context.Context, id string) (DeliveryDetail, error) {
+	if f.DeliveryFn != nil {
+		return f.DeliveryFn(ctx, id)
+	}
+	return DeliveryDetail{}, nil
 }
 
 func (f *fakeBackend) Simulate(ctx context.Context, d call.Direction, remote, name string) error {

@@ -297,6 +297,24 @@ func (s *Service) Resend(ctx context.Context, webhookID string) error {
 	return s.e.Dispatcher().Resend(ctx, webhookID)
 }
 
+// Delivery returns one delivery's detail: the request as sent, secrets
+// masked, and its attempts.
+func (s *Service) Delivery(ctx context.Context, webhookID string) (ui.DeliveryDetail, error) {
+	d, err := s.e.Journal().Delivery(ctx, webhookID)
+	if err != nil {
+		return ui.DeliveryDetail{}, err
+	}
+	var out ui.DeliveryDetail
+	for _, a := range d.History {
+		out.Attempts = append(out.Attempts, ui.AttemptRow{At: a.At, StatusCode: a.StatusCode, Latency: a.Latency,
+			Err: a.Error, Response: a.Response})
+	}
+	if out.Request, err = s.e.Journal().SentRequest(ctx, webhookID); err != nil {
+		out.Request = "(" + err.Error() + ")"
+	}
+	return out, nil
+}
+
 // Simulate plays a short call for the window's "Simulate a call": rings
 // 2 s, is answered, talks 3 s.
 func (s *Service) Simulate(ctx context.Context, dir call.Direction, remote, name string) error {

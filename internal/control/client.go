@@ -204,6 +204,13 @@ func (c *Client) Resend(ctx context.Context, webhookID string) error {
 	return c.do(ctx, http.MethodPost, PathResend, resendRequest{WebhookID: webhookID}, nil)
 }
 
+// Delivery returns one delivery's detail from the agent's journal.
+func (c *Client) Delivery(ctx context.Context, webhookID string) (ui.DeliveryDetail, error) {
+	var d ui.DeliveryDetail
+	err := c.do(ctx, http.MethodPost, PathDelivery, resendRequest{WebhookID: webhookID}, &d)
+	return d, err
+}
+
 // Simulate has the agent play a short synthetic call.
 func (c *Client) Simulate(ctx context.Context, dir call.Direction, remote, name string) error {
 	return c.do(ctx, http.MethodPost, PathSimulate, simulateRequest{Direction: dir, Remote: remote, Name: name}, nil)

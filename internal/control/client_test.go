@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -172,6 +173,27 @@ func TestResend(t *testing.T) {
 	err := c.Resend(t.Context(), "msg_\"unknown\"")
 	if want := `re-send: no delivery "msg_\"unknown\""`; err == nil || err.Error() != want {
 		t.Errorf("unknown id: got %v, want %s", err, want)
+	}
+}
+
+func TestDelivery(t *testing.T) {
+	f := newFake()
+	want := ui.DeliveryDetail{Request: "POST http://crm/x\nAuthorization: ***\n\n{\"name\":\"" + hostileName + "\"}",
+		Attempts: []ui.AttemptRow{{At: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC), StatusCode: 503,
+			Latency: 42 * time.Millisecond, Err: "HTTP 503", Response: hostileName}}}
+	f.DeliveryFn = func(_ context.Context, id string) (ui.DeliveryDetail, error) {
+		if id != "msg_known" {
+			return ui.DeliveryDetail{}, fmt.Errorf("no delivery %q", id)
+		}
+		return want, nil
+	}
+	c, _ := connect(t, f)
+	got, err := c.Delivery(t.Context(), "msg_known")
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Delivery = %+v, %v; want %+v", got, err, want)
+	}
+	if _, err := c.Delivery(t.Context(), "msg_other"); err == nil || err.Error() != `no delivery "msg_other"` {
+		t.Errorf("unknown id: %v", err)
 	}
 }
 

@@ -26,6 +26,7 @@ type fakeService struct {
 	HistoryFn      func(context.Context, int) ([]ui.CallRow, error)
 	ActiveCallsFn  func() []call.Call
 	ResendFn       func(context.Context, string) error
+	DeliveryFn     func(context.Context, string) (ui.DeliveryDetail, error)
 	SimulateFn     func(context.Context, call.Direction, string, string) error
 	SourceStatusFn func() ui.SourceStatus
 	SetSecretFn    func(name, value string) error
@@ -70,6 +71,9 @@ func (f *fakeService) History(ctx context.Context, limit int) ([]ui.CallRow, err
 func (f *fakeService) ActiveCalls() []call.Call { return f.ActiveCallsFn() }
 func (f *fakeService) Resend(ctx context.Context, id string) error {
 	return f.ResendFn(ctx, id)
+}
+func (f *fakeService) Delivery(ctx context.Context, id string) (ui.DeliveryDetail, error) {
+	return f.DeliveryFn(ctx, id)
 }
 func (f *fakeService) Simulate(ctx context.Context, d call.Direction, remote, name string) error {
 	return f.SimulateFn(ctx, d, remote, name)

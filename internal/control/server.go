@@ -115,6 +115,7 @@ func (s *Server) routeTable() map[string]map[string]http.HandlerFunc {
 		PathHistory:      {http.MethodGet: s.history},
 		PathCalls:        {http.MethodGet: s.activeCalls},
 		PathResend:       {http.MethodPost: s.resend},
+		PathDelivery:     {http.MethodPost: s.delivery},
 		PathSimulate:     {http.MethodPost: s.simulate},
 		PathSource:       {http.MethodGet: s.source},
 		PathSecret:       {http.MethodPost: s.setSecret},

@@ -56,6 +56,14 @@ func (s *Server) resend(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+func (s *Server) delivery(w http.ResponseWriter, r *http.Request) {
+	var req resendRequest
+	if s.decode(w, r, &req) {
+		d, err := s.svc.Delivery(r.Context(), req.WebhookID)
+		s.respond(w, r, d, err)
+	}
+}
+
 func (s *Server) simulate(w http.ResponseWriter, r *http.Request) {
 	var req simulateRequest
 	if s.decode(w, r, &req) {

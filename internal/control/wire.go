@@ -15,6 +15,7 @@ const (
 	PathHistory      = "/v1/history"          // GET ?limit=N: History
 	PathCalls        = "/v1/calls"            // GET: ActiveCalls
 	PathResend       = "/v1/resend"           // POST: Resend
+	PathDelivery     = "/v1/delivery"         // POST: Delivery
 	PathSimulate     = "/v1/simulate"         // POST: Simulate
 	PathSource       = "/v1/source"           // GET: SourceStatus
 	PathSecret       = "/v1/secret"           // POST: SetSecret
