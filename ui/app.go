@@ -7,12 +7,15 @@
 // Threading: every field of UI belongs to the fyne UI goroutine. Backend
 // calls run on goroutines started with spawn and hand their results back
 // with do (fyne.Do), so the window never waits on the network, the disk or
-// the keychain.
+// the keychain. Once the app quits, the goroutine that ran it takes that
+// role for a moment: see Finish.
 package ui
 
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -60,11 +63,18 @@ type UI struct {
 	// Tests replace both to control ordering.
 	do    func(f func())
 	spawn func(f func())
-	// confirm asks a yes/no question; tests answer it directly.
+	// confirm asks before something is deleted (see confirmDelete);
+	// tests answer it directly.
 	confirm func(title, msg string, yes func())
+	// dialogs are the dialogs open through showDialog, the top one last.
+	dialogs []dialog.Dialog
 
 	ctx    context.Context // cancelled on quit: ends backend calls
 	cancel context.CancelFunc
+	// ended says the app quits or has quit: what is handed to do from then
+	// on waits in late for Finish, as no UI loop will run it.
+	ended atomic.Bool
+	late  chan func()
 
 	cfg        *hooks.Config
 	shown      bool
@@ -95,15 +105,10 @@ func New(a fyne.App, b Backend, opts Options) *UI {
 		spawn:  func(f func()) { go f() },
 		ctx:    ctx,
 		cancel: cancel,
+		late:   make(chan func(), lateWork),
 		cfg:    b.Config(),
 	}
-	u.confirm = func(title, msg string, yes func()) {
-		dialog.ShowConfirm(title, msg, func(ok bool) {
-			if ok {
-				yes()
-			}
-		}, u.win)
-	}
+	u.confirm = u.confirmDelete
 	u.l = newTr(u.cfg.UI.Language)
 	a.SetIcon(assets.Icon)
 	u.win = a.NewWindow("Callhook")
@@ -117,9 +122,7 @@ func New(a fyne.App, b Backend, opts Options) *UI {
 		}
 	}
 	u.win.SetCloseIntercept(u.closeRequested)
-	// Ctrl+W (Cmd+W on macOS) closes the window, as the close button does.
-	u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { u.closeRequested() })
+	u.addKeys()
 	return u
 }
 
@@ -140,7 +143,14 @@ func (u *UI) Window() fyne.Window { return u.win }
 // shows the window, unless the user asked to start minimised and a tray
 // exists to bring it back.
 func (u *UI) Start() {
-	u.unsub = u.b.Subscribe(func(e Event) { u.do(func() { u.handle(e) }) })
+	u.guardDo()
+	u.unsub = u.b.Subscribe(func(e Event) {
+		u.do(func() {
+			if !u.stopped {
+				u.handle(e)
+			}
+		})
+	})
 	if u.opts.ConfigPath != "" {
 		u.watch = newWatcher(u, u.opts.ConfigPath)
 	}
@@ -151,17 +161,21 @@ func (u *UI) Start() {
 	u.show()
 }
 
-// Quit stops everything the GUI started and ends the app.
+// Quit stops everything the GUI started and ends the app. Call Finish
+// once the app's Run has returned.
 func (u *UI) Quit() {
+	u.ended.Store(true)
 	u.stop()
 	u.app.Quit()
 }
 
-// stop ends background work; safe to call twice.
+// stop ends background work; safe to call twice. A source setting typed
+// less than a pause ago applies first: quitting must not lose it.
 func (u *UI) stop() {
 	if u.stopped {
 		return
 	}
+	u.settings.sourceLeft()
 	u.stopped = true
 	if u.unsub != nil {
 		u.unsub()
@@ -171,6 +185,58 @@ func (u *UI) stop() {
 	}
 	u.calls.setActive(false)
 	u.cancel()
+}
+
+// Quitting waits this long for the settings saves still running: the
+// agent normally answers within milliseconds, but a window whose agent
+// hangs must still close.
+const quitSaveTimeout = 5 * time.Second
+
+// lateWork is how much UI work Finish holds; more is dropped.
+const lateWork = 64
+
+// guardDo keeps do safe across quitting. Once fyne's loop has ended,
+// fyne.Do runs what it is handed at once on the caller's goroutine,
+// where a widget refresh logs "Error in Fyne call thread" and races the
+// goroutine that ran the app. So work reaching the UI after Quit (or
+// after fyne quit on its own: it catches SIGINT and SIGTERM too) waits
+// in late, where Finish runs it or nobody does. Tests replace do before
+// Start; the guard goes around theirs.
+func (u *UI) guardDo() {
+	do := u.do
+	u.do = func(f func()) {
+		do(func() {
+			if !u.ended.Load() {
+				f()
+				return
+			}
+			select {
+			case u.late <- f:
+			default: // Finish is done or far behind: nothing runs it
+			}
+		})
+	}
+}
+
+// Finish completes quitting on the goroutine that ran the app, after its
+// Run returned: the UI stops if fyne quit before Quit could run (fyne
+// handles SIGINT and SIGTERM itself, and may win the race with ours), so
+// what was typed last is saved either way; then the saves still running
+// get up to quitSaveTimeout, and the UI work they hand back runs here.
+func (u *UI) Finish() {
+	u.ended.Store(true)
+	u.stop()
+	deadline := time.NewTimer(quitSaveTimeout)
+	defer deadline.Stop()
+	for u.saving() {
+		select {
+		case f := <-u.late:
+			f()
+		case <-deadline.C:
+			u.log.Warn("quit before the settings were saved", "waited", quitSaveTimeout)
+			return
+		}
+	}
 }
 
 func (u *UI) show() {

@@ -88,5 +88,8 @@ func runWindow(p paths, c *control.Client, log *slog.Logger) int {
 	}()
 	u.Start()
 	a.Run()
+	// What was typed last is saved before the process ends, whichever
+	// handler quit the app: fyne catches SIGINT and SIGTERM too.
+	u.Finish()
 	return exitOK
 }
