@@ -10,8 +10,10 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Transports of a source's PBX leg, as the config spells them.
@@ -32,29 +34,27 @@ func (s *Source) validate(ps *problems) {
 		p := s.Proxy
 		const at = "source.proxy"
 		if p.Listen == "" {
-			ps.add(at, "", "listen", "is required in proxy mode (e.g. 127.0.0.1:5070)")
-		} else if _, port, err := net.SplitHostPort(p.Listen); err != nil {
-			ps.add(at, "", "listen", "%q must be host:port (e.g. 127.0.0.1:5070)", p.Listen)
-		} else if msg := portProblem(port); msg != "" {
-			ps.add(at, "", "listen", "%q: %s", p.Listen, msg)
+			ps.add(at, "", "listen", "the address to listen on for softphones is required in proxy mode (host:port, e.g. %s)", listenAddr.example)
+		} else if msg := listenAddr.problem(p.Listen); msg != "" {
+			ps.add(at, "", "listen", "%s", msg)
 		}
 		if p.Upstream == "" {
-			ps.add(at, "", "upstream", "is required in proxy mode: your PBX (e.g. pbx.example.com:5060)")
-		} else if msg := hostPortProblem(p.Upstream); msg != "" {
-			ps.add(at, "", "upstream", "%q: %s", p.Upstream, msg)
+			ps.add(at, "", "upstream", "the PBX address is required in proxy mode (host or host:port, e.g. %s)", pbxAddr.example)
+		} else if msg := pbxAddr.problem(p.Upstream); msg != "" {
+			ps.add(at, "", "upstream", "%s", msg)
 		}
 		validatePBXLeg(ps, at, p.Transport, p.CAFile, p.LocalAddress)
 	case SourceDialog:
 		d := s.Dialog
 		const at = "source.dialog"
 		if d.Server == "" {
-			ps.add(at, "", "server", "is required in dialog mode: your PBX (e.g. pbx.example.com:5060)")
-		} else if msg := hostPortProblem(d.Server); msg != "" {
-			ps.add(at, "", "server", "%q: %s", d.Server, msg)
+			ps.add(at, "", "server", "the PBX address is required in dialog mode (host or host:port, e.g. %s)", pbxAddr.example)
+		} else if msg := pbxAddr.problem(d.Server); msg != "" {
+			ps.add(at, "", "server", "%s", msg)
 		}
 		validatePBXLeg(ps, at, d.Transport, d.CAFile, d.LocalAddress)
 		if len(d.Watch) == 0 {
-			ps.add(at, "", "watch", "needs at least one extension to watch")
+			ps.add(at, "", "watch", "at least one extension to watch is required in dialog mode (e.g. 1002)")
 		}
 		for i, w := range d.Watch {
 			if strings.TrimSpace(w) == "" || strings.ContainsAny(w, " \t\r\n@:") {
@@ -165,7 +165,7 @@ func isDERCert(data []byte) bool {
 func localAddressProblem(s string) string {
 	host := s
 	if h, port, err := net.SplitHostPort(s); err == nil {
-		if msg := portProblem(port); msg != "" {
+		if msg := portProblem(port, 0); msg != "" {
 			return fmt.Sprintf("%q: %s", s, msg)
 		}
 		host = h
@@ -188,38 +188,144 @@ func localAddressProblem(s string) string {
 	return ""
 }
 
-// portProblem says what is wrong with a port, or "".
-func portProblem(p string) string {
+// portProblem says what is wrong with a port, or "": ports from lowest
+// (0 where it means "any free one", 1 where one is dialled) to 65535.
+func portProblem(p string, lowest int) string {
 	n, err := strconv.Atoi(p)
 	switch {
 	case p == "":
 		return "the port is missing after the colon"
-	case err != nil && strings.Trim(p, "0123456789") == "":
-		return fmt.Sprintf("port %s is out of range (0-65535)", p)
+	case err != nil && allDigits(p):
+		return fmt.Sprintf("port %s is out of range (%d-65535)", p, lowest)
 	case err != nil:
 		return fmt.Sprintf("port %q is not a number", p)
-	case n < 0 || n > 65535:
-		return fmt.Sprintf("port %d is out of range (0-65535)", n)
+	case n < lowest || n > 65535:
+		return fmt.Sprintf("port %d is out of range (%d-65535)", n, lowest)
 	}
 	return ""
 }
 
-// hostPortProblem checks "host" and "host:port".
-func hostPortProblem(s string) string {
-	const want = "must be host or host:port (e.g. pbx.example.com:5060)"
-	if strings.ContainsAny(s, " /\t\r\n") {
-		return want
+func allDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+
+// addrRule is what an address field of a source takes: the listen
+// address needs a port, may leave out the host (every address) and may
+// take port 0 (any free one); the PBX's address is dialled, so it needs a
+// host and a real port, and its port may be left out (the transport's).
+type addrRule struct {
+	needPort, anyHost bool
+	minPort           int
+	example           string
+	transport         bool // the field has a transport of its own beside it
+}
+
+var (
+	listenAddr = addrRule{needPort: true, anyHost: true, example: "127.0.0.1:5070"}
+	pbxAddr    = addrRule{minPort: 1, example: "pbx.example.com:5060", transport: true}
+)
+
+// uriPrefix matches what users copy along with an address from a SIP URI
+// or a URL: "sip:", "sips:", "udp://", "https://".
+var uriPrefix = regexp.MustCompile(`(?i)^(sips?|udp|tcp|tls|https?|wss?):(//)?`)
+
+// problem says what is wrong with the address s, quoted first as in
+// `"pbx:99999": port 99999 is out of range (1-65535)`, or "".
+func (r addrRule) problem(s string) string {
+	q := strconv.Quote(s)
+	if extra, rest := uriExtras(s); len(extra) > 0 {
+		msg := q + ": leave out " + joinAnd(extra)
+		switch {
+		case rest == "":
+			return msg + fmt.Sprintf(" (write host:port, e.g. %s)", r.example)
+		case r.transport && schemeTransport(extra[0]) != "":
+			return msg + fmt.Sprintf(" (write %s and set transport to %s)", rest, schemeTransport(extra[0]))
+		}
+		return msg + fmt.Sprintf(" (write %s)", rest)
+	}
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		what := "a space"
+		if s[i] != ' ' {
+			what = "a tab or line break"
+		}
+		return fmt.Sprintf("%s: contains %s: write the address without spaces (e.g. %s)", q, what, r.example)
 	}
 	if host, port, err := net.SplitHostPort(s); err == nil {
-		if host == "" {
-			return "the host is missing before the port"
+		if host == "" && !r.anyHost {
+			return fmt.Sprintf("%s: the host is missing before the port (e.g. %s)", q, r.example)
 		}
-		return portProblem(port)
-	}
-	if !strings.Contains(s, ":") || (strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]")) {
+		if msg := portProblem(port, r.minPort); msg != "" {
+			return q + ": " + msg
+		}
 		return ""
 	}
-	return want
+	_, examplePort, _ := net.SplitHostPort(r.example)
+	if strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]") {
+		if net.ParseIP(s[1:len(s)-1]) == nil {
+			return fmt.Sprintf("%s: only an IPv6 address goes in brackets (e.g. [fd00::5]:%s)", q, examplePort)
+		}
+		if r.needPort {
+			return fmt.Sprintf("%s: the port is missing (e.g. %s:%s)", q, s, examplePort)
+		}
+		return ""
+	}
+	switch strings.Count(s, ":") {
+	case 0:
+		if r.needPort {
+			return fmt.Sprintf("%s: the port is missing (e.g. %s)", q, net.JoinHostPort(s, examplePort))
+		}
+		return ""
+	case 1:
+		return fmt.Sprintf("%s must be host or host:port (e.g. %s)", q, r.example)
+	}
+	// More colons than host:port has: an IPv6 address written without the
+	// brackets that set it apart from its port.
+	if i := strings.LastIndex(s, ":"); net.ParseIP(s[:i]) != nil && allDigits(s[i+1:]) {
+		return fmt.Sprintf("%s: put the IPv6 address in brackets, the port after them: %s", q, net.JoinHostPort(s[:i], s[i+1:]))
+	}
+	if net.ParseIP(s) != nil {
+		if r.needPort {
+			return fmt.Sprintf("%s: put the IPv6 address in brackets and add the port: %s", q, net.JoinHostPort(s, examplePort))
+		}
+		return fmt.Sprintf("%s: put the IPv6 address in brackets: [%s]", q, s)
+	}
+	return fmt.Sprintf("%s has more than one colon: write host:port (e.g. %s)", q, r.example)
+}
+
+// uriExtras splits off what a SIP URI or URL carries around the host and
+// port: the scheme ("sip:"), the user ("1002@"), and a path or parameters
+// ("/x", ";transport=tcp"). It returns those parts and what is left.
+func uriExtras(s string) (extra []string, rest string) {
+	rest = s
+	// "sip:5060" is the host "sip" and a port, not a scheme.
+	if m := uriPrefix.FindString(rest); m != "" && !allDigits(rest[len(m):]) {
+		extra, rest = append(extra, m), rest[len(m):]
+	}
+	if i := strings.LastIndex(rest, "@"); i >= 0 {
+		extra, rest = append(extra, rest[:i+1]), rest[i+1:]
+	}
+	if i := strings.IndexAny(rest, "/;?"); i >= 0 {
+		extra, rest = append(extra, rest[i:]), rest[:i]
+	}
+	return extra, rest
+}
+
+// schemeTransport returns the transport a scheme asks for ("tls" for
+// "tls://" and "sips:"), or "".
+func schemeTransport(scheme string) string {
+	switch t := strings.ToLower(strings.TrimRight(scheme, ":/")); t {
+	case TransportUDP, TransportTCP, TransportTLS:
+		return t
+	case "sips":
+		return TransportTLS
+	}
+	return ""
+}
+
+// joinAnd lists parts as "a, b and c".
+func joinAnd(parts []string) string {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 // warnings lists what is valid but probably a mistake: TLS to SIP's

@@ -7,9 +7,11 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -183,4 +185,151 @@ func TestWarningsSourcePort(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestValidateSourceAddresses: each problem of an address field says what
+// is wrong with it (the port, the host, a scheme typed along), after the
+// config path, with the value quoted as local_address does.
+func TestValidateSourceAddresses(t *testing.T) {
+	listen := func(v string) func(*hooks.Config) { return func(c *hooks.Config) { c.Source.Proxy.Listen = v } }
+	upstream := func(v string) func(*hooks.Config) { return func(c *hooks.Config) { c.Source.Proxy.Upstream = v } }
+	server := func(v string) func(*hooks.Config) {
+		return func(c *hooks.Config) { c.Source.Mode, c.Source.Dialog.Server = hooks.SourceDialog, v }
+	}
+	tests := []struct {
+		name   string
+		mutate func(*hooks.Config)
+		want   string // the whole problem; "" means valid
+	}{
+		{"upstream host", upstream("pbx.example.com"), ""},
+		{"upstream host and port", upstream("pbx.example.com:5060"), ""},
+		{"upstream ipv4", upstream("10.0.0.1"), ""},
+		{"upstream ipv6 in brackets", upstream("[fd00::1]"), ""},
+		{"upstream ipv6 in brackets with port", upstream("[fd00::1]:5060"), ""},
+		{"upstream host named sip", upstream("sip:5060"), ""},
+		{"listen any address", listen(":5070"), ""},
+		{"listen any free port", listen("127.0.0.1:0"), ""},
+		{"listen ipv6", listen("[::1]:5070"), ""},
+		{"server host", server("pbx.example.com"), ""},
+
+		{"upstream required", upstream(""),
+			"source.proxy.upstream: the PBX address is required in proxy mode (host or host:port, e.g. pbx.example.com:5060)"},
+		{"listen required", listen(""),
+			"source.proxy.listen: the address to listen on for softphones is required in proxy mode (host:port, e.g. 127.0.0.1:5070)"},
+		{"server required", server(""),
+			"source.dialog.server: the PBX address is required in dialog mode (host or host:port, e.g. pbx.example.com:5060)"},
+
+		{"upstream port out of range", upstream("1.2.3.4:99999"),
+			`source.proxy.upstream: "1.2.3.4:99999": port 99999 is out of range (1-65535)`},
+		{"upstream port zero", upstream("pbx.example.com:0"),
+			`source.proxy.upstream: "pbx.example.com:0": port 0 is out of range (1-65535)`},
+		{"upstream huge port", upstream("pbx:123456789012345678901"),
+			`source.proxy.upstream: "pbx:123456789012345678901": port 123456789012345678901 is out of range (1-65535)`},
+		{"upstream port not a number", upstream("pbx.example.com:sip"),
+			`source.proxy.upstream: "pbx.example.com:sip": port "sip" is not a number`},
+		{"upstream trailing colon", upstream("pbx.example.com:"),
+			`source.proxy.upstream: "pbx.example.com:": the port is missing after the colon`},
+		{"upstream without host", upstream(":5060"),
+			`source.proxy.upstream: ":5060": the host is missing before the port (e.g. pbx.example.com:5060)`},
+		{"upstream sip uri", upstream("sip:pbx.example.com"),
+			`source.proxy.upstream: "sip:pbx.example.com": leave out sip: (write pbx.example.com)`},
+		{"upstream sip uri with user and parameters", upstream("sip:1002@pbx.example.com:5060;transport=tcp"),
+			`source.proxy.upstream: "sip:1002@pbx.example.com:5060;transport=tcp": leave out sip:, 1002@ and ;transport=tcp (write pbx.example.com:5060)`},
+		{"upstream transport as scheme", upstream("udp://pbx.example.com:5060"),
+			`source.proxy.upstream: "udp://pbx.example.com:5060": leave out udp:// (write pbx.example.com:5060 and set transport to udp)`},
+		{"server sips uri", server("sips:pbx.example.com:5061"),
+			`source.dialog.server: "sips:pbx.example.com:5061": leave out sips: (write pbx.example.com:5061 and set transport to tls)`},
+		{"server url", server("https://pbx.example.com/admin"),
+			`source.dialog.server: "https://pbx.example.com/admin": leave out https:// and /admin (write pbx.example.com)`},
+		{"server scheme alone", server("sip:"),
+			`source.dialog.server: "sip:": leave out sip: (write host:port, e.g. pbx.example.com:5060)`},
+		{"listen with scheme", listen("udp://127.0.0.1:5070"),
+			`source.proxy.listen: "udp://127.0.0.1:5070": leave out udp:// (write 127.0.0.1:5070)`},
+		{"upstream with a space", upstream("pbx example.com"),
+			`source.proxy.upstream: "pbx example.com": contains a space: write the address without spaces (e.g. pbx.example.com:5060)`},
+		{"server with a tab", server("pbx.example.com\t:5060"),
+			`source.dialog.server: "pbx.example.com\t:5060": contains a tab or line break`},
+		{"upstream ipv6 with port, no brackets", upstream("fd00::1:5060"),
+			`source.proxy.upstream: "fd00::1:5060": put the IPv6 address in brackets, the port after them: [fd00::1]:5060`},
+		{"server ipv6 without brackets", server("fd00::1"),
+			`source.dialog.server: "fd00::1": put the IPv6 address in brackets: [fd00::1]`},
+		{"listen ipv6 without brackets or port", listen("::1"),
+			`source.proxy.listen: "::1": put the IPv6 address in brackets and add the port: [::1]:5070`},
+		{"upstream host in brackets", upstream("[pbx.example.com]"),
+			`source.proxy.upstream: "[pbx.example.com]": only an IPv6 address goes in brackets (e.g. [fd00::5]:5060)`},
+		{"upstream two ports", upstream("pbx.example.com:5060:5060"),
+			`source.proxy.upstream: "pbx.example.com:5060:5060" has more than one colon: write host:port (e.g. pbx.example.com:5060)`},
+		{"listen without port", listen("127.0.0.1"),
+			`source.proxy.listen: "127.0.0.1": the port is missing (e.g. 127.0.0.1:5070)`},
+		{"listen ipv6 in brackets without port", listen("[::1]"),
+			`source.proxy.listen: "[::1]": the port is missing (e.g. [::1]:5070)`},
+		{"listen port out of range", listen("127.0.0.1:70000"),
+			`source.proxy.listen: "127.0.0.1:70000": port 70000 is out of range (0-65535)`},
+		{"listen port not a number", listen("127.0.0.1:sip"),
+			`source.proxy.listen: "127.0.0.1:sip": port "sip" is not a number`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkOneProblem(t, tt.mutate, tt.want)
+			if tt.want == "" {
+				return
+			}
+			// The whole message, not only its start: no trailing clause
+			// that says something else.
+			c := loadValid(t)
+			tt.mutate(c)
+			var ve *hooks.ValidationError
+			if errors.As(c.Validate(), &ve) && !strings.HasPrefix(ve.Problems[0].String(), tt.want) {
+				t.Errorf("problem %q\ndoes not start with %q", ve.Problems[0], tt.want)
+			}
+		})
+	}
+}
+
+// TestValidateSourceRequiredNamesTheField: a missing value is named by
+// what it is, never a bare "is required".
+func TestValidateSourceRequiredNamesTheField(t *testing.T) {
+	c := loadValid(t)
+	c.Source.Proxy = hooks.ProxySource{}
+	var ve *hooks.ValidationError
+	if !errors.As(c.Validate(), &ve) || len(ve.Problems) != 2 {
+		t.Fatalf("Validate = %v, want 2 problems", c.Validate())
+	}
+	for _, p := range ve.Problems {
+		if strings.HasPrefix(p.Message, "is required") || !strings.Contains(p.Message, "e.g.") {
+			t.Errorf("problem %q: want what is required and an example", p)
+		}
+	}
+}
+
+// FuzzSourceAddress: whatever is typed as an address, validation names
+// the field and quotes the value, and never panics.
+func FuzzSourceAddress(f *testing.F) {
+	for _, s := range []string{"pbx.example.com:5060", "sip:1002@pbx;transport=tcp", "[fd00::1]", "[", "[]", "]:", "::", "fd00::1:5060",
+		":5060", "pbx:", "udp://", "a b", "@", "sip:", "[::1]:99999"} {
+		f.Add(s)
+	}
+	c, err := hooks.Load(filepath.Join("testdata", "config", "valid.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, field := range []string{"listen", "upstream"} {
+			cfg := c.Clone()
+			if field == "listen" {
+				cfg.Source.Proxy.Listen = s
+			} else {
+				cfg.Source.Proxy.Upstream = s
+			}
+			var ve *hooks.ValidationError
+			if !errors.As(cfg.Validate(), &ve) {
+				continue
+			}
+			for _, p := range ve.Problems {
+				if p.Field == field && s != "" && !strings.HasPrefix(p.Message, strconv.Quote(s)) {
+					t.Errorf("%s %q: problem %q does not quote the value first", field, s, p.Message)
+				}
+			}
+		}
+	})
 }

@@ -128,7 +128,7 @@ func TestSourceAppliesOnceNotPerKey(t *testing.T) {
 					t.Fatalf("after typing %q: %d saves, want none while typing", typed, n)
 				}
 				// "localhost:" lacks its port: no problem shows while typing.
-				if m := shown(s.proxy.problems["upstream"]); m != "" {
+				if m := shown(s.proxy.problems.lines["upstream"]); m != "" {
 					t.Fatalf("after typing %q: problem shown while typing: %s", typed, m)
 				}
 			})
@@ -167,16 +167,16 @@ func TestSourceProblemShowsOnApplyAndClears(t *testing.T) {
 	h.settle()
 	before := len(h.b.saved())
 	typeKeys(h, "localhost:", func(typed string) {
-		if m := shown(s.proxy.problems["upstream"]); m != "" {
+		if m := shown(s.proxy.problems.lines["upstream"]); m != "" {
 			t.Fatalf("after typing %q: problem shown while typing: %s", typed, m)
 		}
 	})
 	h.u.win.Canvas().Unfocus()
 	h.settle()
-	if m := shown(s.proxy.problems["upstream"]); !strings.Contains(m, "the port is missing after the colon") {
+	if m := shown(s.proxy.problems.lines["upstream"]); !strings.Contains(m, "the port is missing after the colon") {
 		t.Errorf("problem under upstream %q, want the missing port", m)
 	}
-	for name, m := range map[string]*widget.Label{"listen": s.proxy.problems["listen"], "top": s.problems, "source": s.sourceProblem} {
+	for name, m := range map[string]*widget.Label{"listen": s.proxy.problems.lines["listen"], "top": s.problems, "source": s.sourceProblem} {
 		if shown(m) != "" {
 			t.Errorf("problem shown under %s: %q", name, m.Text)
 		}
@@ -189,7 +189,7 @@ func TestSourceProblemShowsOnApplyAndClears(t *testing.T) {
 	typeKeys(h, "5060", func(string) {})
 	h.u.win.Canvas().Unfocus()
 	h.settle()
-	if m := shown(s.proxy.problems["upstream"]); m != "" {
+	if m := shown(s.proxy.problems.lines["upstream"]); m != "" {
 		t.Errorf("problem still shown after the fix: %s", m)
 	}
 	if m := h.u.banner.message(); m != "" {
@@ -288,7 +288,7 @@ func TestSourceProblemHoldsBackNoOtherSetting(t *testing.T) {
 	usePauseClock(h)
 	s := h.u.settings
 	enter(t, h, s.proxy.leg.local, "myhost.lan")
-	if m := shown(s.proxy.problems["local_address"]); !strings.Contains(m, `"myhost.lan" is not an IP address`) {
+	if m := shown(s.proxy.problems.lines["local_address"]); !strings.Contains(m, `"myhost.lan" is not an IP address`) {
 		t.Fatalf("problem under local address %q", m)
 	}
 	s.country.SetText("43")
@@ -300,7 +300,7 @@ func TestSourceProblemHoldsBackNoOtherSetting(t *testing.T) {
 	if got.Source.Proxy != proxyConfig().Source.Proxy {
 		t.Errorf("source changed with the country code: %+v", got.Source.Proxy)
 	}
-	if m := shown(s.proxy.problems["local_address"]); m == "" {
+	if m := shown(s.proxy.problems.lines["local_address"]); m == "" {
 		t.Error("the local address problem went with the country code save")
 	}
 	s.language.SetSelectedIndex(2) // Deutsch

@@ -42,39 +42,49 @@ func (e *sourceEntry) FocusLost() {
 }
 
 // fieldProblems are the lines under a source's fields that say why a value
-// was not applied, by the config's field name ("upstream", "ca_file").
-type fieldProblems map[string]*widget.Label
+// was not applied, by the config's field name ("upstream", "ca_file"),
+// and the labels that name those fields in the form.
+type fieldProblems struct {
+	lines  map[string]*widget.Label
+	labels map[string]string
+}
 
-// under returns o with the problem line of field below it.
-func (f fieldProblems) under(field string, o fyne.CanvasObject) fyne.CanvasObject {
+func newFieldProblems() fieldProblems {
+	return fieldProblems{lines: map[string]*widget.Label{}, labels: map[string]string{}}
+}
+
+// item returns the form row of field: its label, o, and its problem line
+// below o.
+func (f fieldProblems) item(field, label string, o fyne.CanvasObject) *widget.FormItem {
 	m := message(widget.DangerImportance)
-	f[field] = m
-	return container.NewVBox(o, m)
+	f.lines[field], f.labels[field] = m, label
+	return widget.NewFormItem(label, container.NewVBox(o, m))
 }
 
 // show puts each problem whose path starts with prefix under its field
-// ("source.dialog.watch[1]" under "watch"), clears the other lines, and
-// returns the problems that have no line here.
+// ("source.dialog.watch[1]" under "watch"), worded by the field's label
+// rather than its path, clears the other lines, and returns the problems
+// that have no line here.
 func (f fieldProblems) show(l tr, prefix string, ps []hooks.Problem) (rest []hooks.Problem) {
 	mine := map[string][]hooks.Problem{}
 	for _, p := range ps {
 		field, ok := strings.CutPrefix(p.Path, prefix)
 		field, _, _ = strings.Cut(field, "[")
-		if _, known := f[field]; ok && known {
+		if _, known := f.lines[field]; ok && known {
 			mine[field] = append(mine[field], p)
 			continue
 		}
 		rest = append(rest, p)
 	}
-	for field, m := range f {
-		showMessage(m, notSaved(l, mine[field], prefix))
+	for field, m := range f.lines {
+		showMessage(m, notSaved(l, mine[field], prefix, byLabel(f.labels[field])))
 	}
 	return rest
 }
 
 // clear hides every problem line.
 func (f fieldProblems) clear() {
-	for _, m := range f {
+	for _, m := range f.lines {
 		showMessage(m, "")
 	}
 }
@@ -114,9 +124,9 @@ func newPBXLeg(s *settingsTab) *pbxLeg {
 // items are the leg's form rows, each with its problem line in probs.
 func (p *pbxLeg) items(l tr, probs fieldProblems) []*widget.FormItem {
 	return []*widget.FormItem{
-		widget.NewFormItem(l.T("Transport"), probs.under("transport", p.transport)),
-		widget.NewFormItem(l.T("CA file"), probs.under("ca_file", container.NewBorder(nil, nil, nil, p.browse, p.caFile))),
-		widget.NewFormItem(l.T("Local address"), probs.under("local_address", p.local)),
+		probs.item("transport", l.T("Transport"), p.transport),
+		probs.item("ca_file", l.T("CA file"), container.NewBorder(nil, nil, nil, p.browse, p.caFile)),
+		probs.item("local_address", l.T("Local address"), p.local),
 	}
 }
 
@@ -159,14 +169,14 @@ type proxyFields struct {
 
 func newProxyFields(s *settingsTab) proxyFields {
 	l := s.u.l
-	p := proxyFields{listen: newSourceEntry(s), upstream: newSourceEntry(s), leg: newPBXLeg(s), problems: fieldProblems{}}
-	p.listen.SetPlaceHolder("127.0.0.1:5070")
-	p.upstream.SetPlaceHolder("pbx.example.com:5060")
+	p := proxyFields{listen: newSourceEntry(s), upstream: newSourceEntry(s), leg: newPBXLeg(s), problems: newFieldProblems()}
+	p.listen.SetPlaceHolder(l.Tf("e.g. %s", "127.0.0.1:5070"))
+	p.upstream.SetPlaceHolder(l.Tf("e.g. %s", "pbx.example.com:5060"))
 	hint := widget.NewLabel(l.T("Set the listen address as your softphone's outbound proxy. The softphone talks plain SIP to it on this machine; transport, CA file and local address are for the connection to the PBX."))
 	hint.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
-		widget.NewFormItem(l.T("Listen on"), p.problems.under("listen", p.listen)),
-		widget.NewFormItem(l.T("PBX (upstream)"), p.problems.under("upstream", p.upstream))}
+		p.problems.item("listen", l.T("Listen on"), p.listen),
+		p.problems.item("upstream", l.T("PBX (upstream)"), p.upstream)}
 	p.content = container.NewVBox(widget.NewForm(append(items, p.leg.items(l, p.problems)...)...), hint, p.leg.hint)
 	return p
 }
@@ -183,7 +193,8 @@ func (p proxyFields) value() hooks.ProxySource {
 	return v
 }
 
-// dialogFields edits source.dialog. The password goes to the keychain.
+// dialogFields edits source.dialog. The password goes to the keychain,
+// on Enter or the Store button; passwordState says whether one is stored.
 type dialogFields struct {
 	server, domain, username, watch, expires *sourceEntry
 	password                                 *widget.Entry
@@ -201,23 +212,24 @@ func newDialogFields(s *settingsTab) dialogFields {
 	l := s.u.l
 	d := dialogFields{server: newSourceEntry(s), domain: newSourceEntry(s), username: newSourceEntry(s),
 		watch: newSourceEntry(s), expires: newSourceEntry(s), password: widget.NewPasswordEntry(),
-		leg: newPBXLeg(s), passwordState: widget.NewLabel(""), problems: fieldProblems{}}
-	d.server.SetPlaceHolder("pbx.example.com:5060")
-	d.domain.SetPlaceHolder("pbx.example.com")
-	d.username.SetPlaceHolder("1002")
-	d.watch.SetPlaceHolder("1002, 1003")
-	d.expires.SetPlaceHolder("600")
-	d.password.SetPlaceHolder(l.T("stored in the keychain"))
+		leg: newPBXLeg(s), passwordState: widget.NewLabel(""), problems: newFieldProblems()}
+	d.server.SetPlaceHolder(l.Tf("e.g. %s", "pbx.example.com:5060"))
+	d.domain.SetPlaceHolder(l.T("default: the server's host"))
+	d.username.SetPlaceHolder(l.Tf("e.g. %s", "1002"))
+	d.watch.SetPlaceHolder(l.Tf("e.g. %s", "1002, 1003"))
+	d.expires.SetPlaceHolder(l.Tf("default: %s", "600"))
+	d.passwordState.Wrapping = fyne.TextWrapWord
+	d.password.OnSubmitted = func(string) { d.storePassword(s) }
 	store := widget.NewButton(l.T("Store password"), func() { d.storePassword(s) })
 	pr := d.problems
-	items := append([]*widget.FormItem{widget.NewFormItem(l.T("Server"), pr.under("server", d.server))}, d.leg.items(l, pr)...)
+	items := append([]*widget.FormItem{pr.item("server", l.T("Server"), d.server)}, d.leg.items(l, pr)...)
 	d.content = container.NewVBox(widget.NewForm(append(items,
-		widget.NewFormItem(l.T("Domain"), pr.under("domain", d.domain)),
-		widget.NewFormItem(l.T("User name"), pr.under("username", d.username)),
-		widget.NewFormItem(l.T("Password"), pr.under("password_secret", container.NewBorder(nil, nil, nil, store, d.password))),
+		pr.item("domain", l.T("Domain"), d.domain),
+		pr.item("username", l.T("User name"), d.username),
+		pr.item("password_secret", l.T("Password"), container.NewBorder(nil, nil, nil, store, d.password)),
 		widget.NewFormItem("", d.passwordState),
-		widget.NewFormItem(l.T("Watch extensions"), pr.under("watch", d.watch)),
-		widget.NewFormItem(l.T("Expires (s)"), pr.under("expires", d.expires)))...), d.leg.hint)
+		pr.item("watch", l.T("Watch extensions"), d.watch),
+		pr.item("expires", l.T("Expires (s)"), d.expires))...), d.leg.hint)
 	return d
 }
 
@@ -231,7 +243,25 @@ func (d dialogFields) load(v hooks.DialogSource) {
 	if v.Expires != 0 {
 		d.expires.SetText(strconv.Itoa(v.Expires))
 	}
-	d.passwordState.SetText("")
+}
+
+// showPassword says whether a password is stored for the keychain entry
+// the config names. The Backend cannot look into the keychain, so a
+// stored password is known only when it was stored in this session
+// (stored names its entry); otherwise the line says that stored
+// passwords are not shown rather than guess.
+func (d dialogFields) showPassword(l tr, name, stored string) {
+	switch {
+	case name == "":
+		d.password.SetPlaceHolder("")
+		d.passwordState.SetText(l.T("No password stored yet: type it and press Enter."))
+	case name == stored:
+		d.password.SetPlaceHolder(l.T("stored in the keychain"))
+		d.passwordState.SetText(l.Tf("A password is stored in the keychain as %s.", name))
+	default:
+		d.password.SetPlaceHolder("")
+		d.passwordState.SetText(l.T("Stored passwords are not shown: type a new one and press Enter to replace it."))
+	}
 }
 
 // value returns the fields; the password's secret name is kept from old.
@@ -246,7 +276,8 @@ func (d dialogFields) value(old hooks.DialogSource) hooks.DialogSource {
 }
 
 // storePassword puts the typed password into the keychain in the
-// background and names it in the config.
+// background and names it in the config. The tab may have been rebuilt
+// (another language) meanwhile: the outcome goes to the one shown then.
 func (d dialogFields) storePassword(s *settingsTab) {
 	pw := d.password.Text
 	if pw == "" {
@@ -256,17 +287,19 @@ func (d dialogFields) storePassword(s *settingsTab) {
 	s.u.spawn(func() {
 		err := s.u.b.SetSecret(name, pw)
 		s.u.do(func() {
+			cur := s.u.settings
 			if err != nil {
-				d.passwordState.SetText(s.u.l.Tf("Could not store the password in the keychain: %v", err))
+				cur.dialog.passwordState.SetText(s.u.l.Tf("Could not store the password in the keychain: %v", err))
 				return
 			}
 			d.password.SetText("")
-			d.passwordState.SetText(s.u.l.Tf("Stored in the keychain as %s.", name))
+			cur.storedSecret = name
 			cfg := s.u.cfg.Clone()
 			cfg.Source.Dialog.PasswordSecret = name
 			if err := s.u.commit(cfg); err != nil {
-				showMessage(s.problems, s.u.l.Tf("Could not save the settings: %v", err))
+				showMessage(cur.problems, s.u.l.Tf("Could not save the settings: %v", err))
 			}
+			cur.dialog.showPassword(s.u.l, s.u.cfg.Source.Dialog.PasswordSecret, cur.storedSecret)
 		})
 	})
 }
@@ -334,7 +367,24 @@ func (q *queueList) add(v hooks.Queue) {
 
 // save saves the queues on their own, their problems under the list.
 func (q *queueList) save() {
-	q.s.saveSetting(q.problem, "queues", func(cfg *hooks.Config) { cfg.Queues = q.value() })
+	q.s.saveSetting(q.problem, "queues", q.problemText, func(cfg *hooks.Config) { cfg.Queues = q.value() })
+}
+
+// problemText words a problem of the queues for the line under them: the
+// queue by its place in the list, then the problem, led by its column
+// when it has no subject of its own ("Queue 3: Name is required").
+func (q *queueList) problemText(p hooks.Problem) string {
+	l := q.s.u.l
+	rest, _ := strings.CutPrefix(p.Path, "queues[")
+	i, field, ok := strings.Cut(rest, "].")
+	n, err := strconv.Atoi(i)
+	if !ok || err != nil {
+		return p.Message
+	}
+	field, _, _ = strings.Cut(field, "[")
+	column := map[string]string{"name": l.T("Name"), "numbers": l.T("Numbers"),
+		"display_prefix": l.T("Caller name prefix"), "header": l.T("SIP header")}[field]
+	return l.Tf("Queue %d:", n+1) + " " + named(column, p.Message)
 }
 
 func (q *queueList) value() []hooks.Queue {

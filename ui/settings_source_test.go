@@ -84,7 +84,7 @@ func TestProxyOverTLSWithPrivateCA(t *testing.T) {
 	h.u.settings.openFile = func(picked func(string)) { picked(ca) }
 	test.Tap(leg.browse)
 	enter(t, h, leg.local, "10.0.0.5:5080")
-	for field, m := range h.u.settings.proxy.problems {
+	for field, m := range h.u.settings.proxy.problems.lines {
 		if shown(m) != "" {
 			t.Fatalf("problem shown under %s: %s", field, m.Text)
 		}
@@ -151,7 +151,7 @@ func TestSourceLegProblemsAreShown(t *testing.T) {
 			usePauseClock(h)
 			saves := len(h.b.saved())
 			tt.edit(t, h)
-			if m := shown(h.u.settings.proxy.problems[tt.field]); !strings.Contains(m, tt.want) {
+			if m := shown(h.u.settings.proxy.problems.lines[tt.field]); !strings.Contains(m, tt.want) {
 				t.Errorf("problem under %s %q, want %q", tt.field, m, tt.want)
 			}
 			for _, c := range h.b.saved()[saves:] {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -48,11 +49,26 @@ type settingsTab struct {
 	// applied; stopPause cancels the apply pending for the pause.
 	typed     bool
 	stopPause func()
+	// The status line speaks for the source the saved config runs. After
+	// the mode was switched here, switchedTo is the new mode, and what
+	// the replaced source reports while it stops is not shown (see
+	// fromReplaced); shownStatus is the status shown, begun says the
+	// source has run (listened, subscribed) since it last restarted.
+	switchedTo  string
+	shownStatus SourceStatus
+	begun       bool
+	// storedSecret names the keychain entry a password was stored in
+	// this session: the only way to know that one is stored.
+	storedSecret string
 }
 
 func newSettingsTab(u *UI) *settingsTab {
 	l := u.l
 	s := &settingsTab{u: u}
+	if old := u.settings; old != nil {
+		// A rebuild (another language) keeps what the old tab learned.
+		s.switchedTo, s.shownStatus, s.begun, s.storedSecret = old.switchedTo, old.shownStatus, old.begun, old.storedSecret
+	}
 	s.openFile = s.openFileDialog
 	s.after = s.afterFunc
 	s.global = widget.NewCheck(l.T("Hooks enabled (turns every hook on or off)"), nil)
@@ -62,7 +78,7 @@ func newSettingsTab(u *UI) *settingsTab {
 	s.languages = []string{"", langEnglish, langGerman}
 	s.language = widget.NewSelect([]string{l.T("System default"), "English", "Deutsch"}, nil)
 	s.user = widget.NewEntry()
-	s.user.SetPlaceHolder("max")
+	s.user.SetPlaceHolder(l.Tf("e.g. %s", "max"))
 	s.country = widget.NewEntry()
 	s.country.SetPlaceHolder(l.T("e.g. 49"))
 	s.modes = []string{hooks.SourceNone, hooks.SourceProxy, hooks.SourceDialog}
@@ -90,23 +106,26 @@ func newSettingsTab(u *UI) *settingsTab {
 		widget.NewForm(widget.NewFormItem(l.T("Language"), s.language)),
 	)))
 	s.refresh()
-	s.showStatus()
+	if u.settings == nil {
+		// The first status is the engine's word on the source it runs.
+		s.showStatus()
+	}
 	// Handlers go on after the first fill, so filling saves nothing.
 	s.global.OnChanged = func(on bool) {
-		s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.Enabled = on })
+		s.saveSetting(s.problems, "", nil, func(cfg *hooks.Config) { cfg.Enabled = on })
 	}
 	s.minimised.OnChanged = func(on bool) {
-		s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.UI.StartMinimised = on })
+		s.saveSetting(s.problems, "", nil, func(cfg *hooks.Config) { cfg.UI.StartMinimised = on })
 	}
 	s.notify.OnChanged = func(on bool) {
-		s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.UI.Notify = &on })
+		s.saveSetting(s.problems, "", nil, func(cfg *hooks.Config) { cfg.UI.Notify = &on })
 	}
 	s.login.OnChanged = s.setLogin
 	s.user.OnChanged = func(v string) {
-		s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.User = strings.TrimSpace(v) })
+		s.saveSetting(s.problems, "", nil, func(cfg *hooks.Config) { cfg.User = strings.TrimSpace(v) })
 	}
 	s.country.OnChanged = func(v string) {
-		s.saveSetting(s.countryProblem, "country_code", func(cfg *hooks.Config) {
+		s.saveSetting(s.countryProblem, "country_code", byLabel(l.T("Country code")), func(cfg *hooks.Config) {
 			cfg.CountryCode = strings.TrimPrefix(strings.TrimSpace(v), "+")
 		})
 	}
@@ -119,7 +138,7 @@ func newSettingsTab(u *UI) *settingsTab {
 		// config: typed source values apply first.
 		s.sourceLeft()
 		language := s.languages[max(0, s.language.SelectedIndex())]
-		s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.UI.Language = language })
+		s.saveSetting(s.problems, "", nil, func(cfg *hooks.Config) { cfg.UI.Language = language })
 		s.u.setLanguage(s.u.cfg.UI.Language)
 	}
 	return s
@@ -149,6 +168,8 @@ func (s *settingsTab) refresh() {
 	s.dialog.load(c.Source.Dialog)
 	s.queues.load(c.Queues)
 	s.showMode()
+	s.dialog.showPassword(s.u.l, c.Source.Dialog.PasswordSecret, s.storedSecret)
+	s.renderStatus()
 }
 
 // save commits the last saved config with one part of it changed by
@@ -164,12 +185,13 @@ func (s *settingsTab) save(set func(*hooks.Config)) []hooks.Problem {
 }
 
 // saveSetting saves one part outside the source and shows its problems,
-// or none, in line; path is where its problems are in the config.
-func (s *settingsTab) saveSetting(line *widget.Label, path string, set func(*hooks.Config)) {
+// or none, in line; path is where its problems are in the config, word
+// words them (nil: by their message).
+func (s *settingsTab) saveSetting(line *widget.Label, path string, word func(hooks.Problem) string, set func(*hooks.Config)) {
 	if s.loading {
 		return
 	}
-	showMessage(line, notSaved(s.u.l, s.save(set), path))
+	showMessage(line, notSaved(s.u.l, s.save(set), path, word))
 }
 
 // sourceTyped notes a key typed in a source field: the source applies
@@ -202,14 +224,43 @@ func (s *settingsTab) applySource() {
 	}
 	s.cancelPause()
 	s.showMode()
+	before := s.u.cfg.Source
 	ps := s.save(func(cfg *hooks.Config) {
-		cfg.Source.Mode = s.modes[max(0, s.mode.SelectedIndex())]
+		cfg.Source.Mode = s.formMode()
 		cfg.Source.Proxy = s.proxy.value()
 		cfg.Source.Dialog = s.dialog.value(cfg.Source.Dialog)
 	})
+	if len(ps) == 0 {
+		s.sourceSaved(before)
+	}
 	ps = s.proxy.problems.show(s.u.l, "source.proxy.", ps)
 	ps = s.dialog.problems.show(s.u.l, "source.dialog.", ps)
-	showMessage(s.sourceProblem, notSaved(s.u.l, ps, "source"))
+	showMessage(s.sourceProblem, notSaved(s.u.l, ps, "source.mode", byLabel(s.u.l.T("Source"))))
+	s.renderStatus()
+}
+
+// sourceSaved notes that the source saved differs from before: the engine
+// restarts it. A new mode's source has not said anything yet, so until it
+// does the status is the state it starts in, not the old source's (an old
+// SUBSCRIBE error does not belong under the proxy).
+func (s *settingsTab) sourceSaved(before hooks.Source) {
+	if reflect.DeepEqual(before, s.u.cfg.Source) {
+		return
+	}
+	s.begun = false
+	mode := s.savedMode()
+	if mode == orDefault(before.Mode, hooks.SourceNone) {
+		return
+	}
+	s.switchedTo = mode
+	st := SourceStatus{State: "starting"}
+	if mode == hooks.SourceNone {
+		st.State = "off"
+	}
+	s.u.source, s.shownStatus = st, st
+	if s.u.tray != nil {
+		s.u.tray.update()
+	}
 }
 
 // cancelPause forgets what was typed into the source fields and not
@@ -240,22 +291,50 @@ func (s *settingsTab) afterFunc(d time.Duration, f func()) (stop func()) {
 	}
 }
 
-// notSaved words problems for the line next to a part of the form: a
-// problem of that part (its path starts with part) by its message alone,
-// any other with its path.
-func notSaved(l tr, ps []hooks.Problem, part string) string {
+// notSaved words problems for the line next to a part of the form. A
+// problem of that part (its path starts with part) shows without its
+// path, which names a key of the file, not anything in the form: word
+// words it instead (nil: by its message alone). Any other problem keeps
+// its path.
+func notSaved(l tr, ps []hooks.Problem, part string, word func(hooks.Problem) string) string {
 	if len(ps) == 0 {
 		return ""
 	}
+	if word == nil {
+		word = func(p hooks.Problem) string { return p.Message }
+	}
 	lines := make([]string, 0, len(ps))
 	for _, p := range ps {
-		if p.Path == "" || part != "" && strings.HasPrefix(p.Path, part) {
+		switch {
+		case p.Path == "":
 			lines = append(lines, p.Message)
-		} else {
+		case part != "" && strings.HasPrefix(p.Path, part):
+			lines = append(lines, word(p))
+		default:
 			lines = append(lines, p.String())
 		}
 	}
 	return l.T("Not saved:") + " " + strings.Join(lines, "; ")
+}
+
+// byLabel words a problem of the field labelled label.
+func byLabel(label string) func(hooks.Problem) string {
+	return func(p hooks.Problem) string { return named(label, p.Message) }
+}
+
+// named leads msg with subject, the label of what it is about, when msg
+// has no subject of its own: the config's messages follow the path that
+// names the field ("expires: must be …"), so without the path some start
+// with their verb.
+func named(subject, msg string) string {
+	verb, _, _ := strings.Cut(msg, " ")
+	switch verb {
+	case "is", "must", "needs", "may", "applies", "contains", "has":
+		if subject != "" {
+			return subject + " " + msg
+		}
+	}
+	return msg
 }
 
 // setLogin installs or removes the autostart entry in the background (it
@@ -274,7 +353,7 @@ func (s *settingsTab) setLogin(on bool) {
 				showMessage(s.problems, s.u.l.Tf("Could not change start at login: %v", err))
 				return
 			}
-			s.saveSetting(s.problems, "", func(cfg *hooks.Config) { cfg.UI.StartAtLogin = on })
+			s.saveSetting(s.problems, "", nil, func(cfg *hooks.Config) { cfg.UI.StartAtLogin = on })
 		})
 	})
 }
@@ -292,10 +371,30 @@ func (s *settingsTab) openFileDialog(picked func(path string)) {
 	d.Show()
 }
 
-// showStatus shows the source's live status: its state, then where the
-// PBX reaches us and over what, then the last keepalive, one line each.
+// showStatus shows the status the source just reported (u.source), unless
+// it comes from the source a mode switch replaced.
 func (s *settingsTab) showStatus() {
+	mode := s.savedMode()
+	if s.switchedTo != "" && s.switchedTo == mode && fromReplaced(mode, s.begun, s.u.source) {
+		s.u.source = s.shownStatus
+	} else {
+		s.shownStatus = s.u.source
+		s.begun = s.begun || running(mode, s.u.source.State)
+	}
+	s.renderStatus()
+}
+
+// renderStatus shows the source's status: its state, then where the PBX
+// reaches us and over what, then the last keepalive, one line each. It
+// speaks for the mode the form shows: a mode chosen but not saved yet
+// (its fields have problems) has not started, whatever the source still
+// running says.
+func (s *settingsTab) renderStatus() {
 	s.status.Importance = widget.MediumImportance
+	if s.formMode() != s.savedMode() {
+		s.status.SetText(s.u.l.T("Not started: this source starts once the settings below are complete."))
+		return
+	}
 	if s.u.source.State == sourceError {
 		s.status.Importance = widget.DangerImportance
 	} else {
@@ -364,8 +463,45 @@ func stateLabel(l tr, state string) string {
 	return l.T("Off")
 }
 
+// fromReplaced reports whether st, reported while mode runs after a
+// switch to it, comes from the source mode replaced, stopping: the engine
+// passes on what that one says until it has stopped, and SourceStatus
+// names no source. Each kind reports only some states: every source says
+// off once stopped, and a running one never does; a proxy starts once
+// (begun: it has run since) and never subscribes; a dialog subscription
+// never listens for softphones; mode none reports off once. An error
+// could be either's and is shown.
+func fromReplaced(mode string, begun bool, st SourceStatus) bool {
+	switch mode {
+	case hooks.SourceNone:
+		return st.State != "off" || begun
+	case hooks.SourceProxy:
+		return st.State == "off" || st.State == "subscribed" || st.Dialect != "" || begun && st.State == "starting"
+	case hooks.SourceDialog:
+		return st.State == "off" || st.State == "listening" || st.State == "registered"
+	}
+	return false
+}
+
+// running reports whether state says the source of mode runs.
+func running(mode, state string) bool {
+	switch mode {
+	case hooks.SourceNone:
+		return state == "off"
+	case hooks.SourceProxy:
+		return state == "listening" || state == "registered"
+	}
+	return state == "subscribed"
+}
+
+// formMode is the source mode the form shows; savedMode the one saved,
+// which the engine runs.
+func (s *settingsTab) formMode() string { return s.modes[max(0, s.mode.SelectedIndex())] }
+
+func (s *settingsTab) savedMode() string { return orDefault(s.u.cfg.Source.Mode, hooks.SourceNone) }
+
 func (s *settingsTab) showMode() {
-	mode := s.modes[max(0, s.mode.SelectedIndex())]
+	mode := s.formMode()
 	setVisible(s.proxy.content, mode == hooks.SourceProxy)
 	setVisible(s.dialog.content, mode == hooks.SourceDialog)
 }
