@@ -11,7 +11,6 @@ import (
 	"github.com/callhook/callhook/templates"
 )
 
-
 // maxShownBody bounds the body SentRequest shows.
 const maxShownBody = 8 << 10
 
