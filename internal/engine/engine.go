@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/callhook/callhook/call"
@@ -41,6 +42,10 @@ type Engine struct {
 	mu      sync.Mutex
 	cfg     *hooks.Config
 	running runningSource
+	// launching is the id of the source being started, whose reports
+	// count before it is attached; sourceIDs numbers the sources.
+	launching uint64
+	sourceIDs atomic.Uint64
 	// onStatus is told of every source status change (GUI, run's log).
 	onStatus func(sip.Status)
 	// onCall is told of every call event after the dispatcher has it.
@@ -179,6 +184,21 @@ func (e *Engine) Status() sip.Status {
 		return sip.Status{State: sip.StateOff, Detail: "no call source (source mode none)"}
 	}
 	return src.Status()
+}
+
+// reportFrom passes on a status report of source id, unless that source
+// is no longer the engine's: one being replaced keeps running, and
+// reporting, until the new one runs ("stopped", an old SUBSCRIBE error),
+// and the window would show the old source's state as the new one's.
+func (e *Engine) reportFrom(id uint64, s sip.Status) {
+	e.mu.Lock()
+	current := id == e.running.id || id == e.launching
+	e.mu.Unlock()
+	if !current {
+		e.log.Debug("call source: report of a replaced source dropped", "state", s.State)
+		return
+	}
+	e.reportStatus(s)
 }
 
 // reportStatus logs a status change, one line each, and passes it on.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,9 +18,10 @@ import (
 
 // fakeSource runs until its context ends or fail delivers an error.
 type fakeSource struct {
-	cfg  hooks.Source
-	live *atomic.Int32
-	fail chan error
+	cfg    hooks.Source
+	live   *atomic.Int32
+	fail   chan error
+	report func(sip.Status) // the engine's status callback for it
 }
 
 var _ sip.Source = (*fakeSource)(nil)
@@ -43,12 +45,12 @@ type fakes struct {
 	all  []*fakeSource
 }
 
-func (fs *fakes) factory(cfg *hooks.Config, _ string, _ *sip.Tracker, _ hooks.Secrets, _ *slog.Logger, _ func(sip.Status)) (sip.Source, error) {
+func (fs *fakes) factory(cfg *hooks.Config, _ string, _ *sip.Tracker, _ hooks.Secrets, _ *slog.Logger, report func(sip.Status)) (sip.Source, error) {
 	if cfg.Source.Mode == hooks.SourceNone {
 		return nil, nil
 	}
 	fs.live.Add(1) // now: it counts from when the engine owns it
-	f := &fakeSource{cfg: cfg.Source, live: &fs.live, fail: make(chan error, 1)}
+	f := &fakeSource{cfg: cfg.Source, live: &fs.live, fail: make(chan error, 1), report: report}
 	fs.mu.Lock()
 	fs.all = append(fs.all, f)
 	fs.mu.Unlock()
@@ -213,5 +215,36 @@ func TestSourceFailureEndsCallsInProgress(t *testing.T) {
 	}
 	if a := e.Tracker().Active(); len(a) != 0 {
 		t.Errorf("calls in progress after the source failed: %+v", a)
+	}
+}
+
+// A replaced source goes on reporting while it stops (an old SUBSCRIBE
+// error, "stopped"): the engine passes on only the reports of the source
+// it runs, so the window does not show the old source's state as the
+// new one's.
+func TestStatusOfAReplacedSourceIsDropped(t *testing.T) {
+	var fs fakes
+	e := startEngine(t, &fs, dialog("pbx0"))
+	old := fs.last()
+	var mu sync.Mutex
+	var got []string
+	e.OnStatus(func(s sip.Status) {
+		mu.Lock()
+		got = append(got, s.Err)
+		mu.Unlock()
+	})
+	if err := e.SetConfig(context.Background(), withSource(proxy("127.0.0.1:5070"))); err != nil {
+		t.Fatal(err)
+	}
+	cur := fs.last()
+	if cur == old {
+		t.Fatal("no new source")
+	}
+	old.report(sip.Status{State: sip.StateError, Err: "old: SUBSCRIBE 403"})
+	cur.report(sip.Status{State: sip.StateError, Err: "new: bind refused"})
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(got, "|") != "new: bind refused" {
+		t.Errorf("status reports passed on: %q, want only the new source's", got)
 	}
 }

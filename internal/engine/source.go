@@ -24,6 +24,9 @@ type sourceFactory func(cfg *hooks.Config, data string, tr *sip.Tracker, secrets
 
 // runningSource is a started source and what stops it.
 type runningSource struct {
+	// id tells this source's status reports from those of one that
+	// was replaced (see reportFrom).
+	id     uint64
 	src    sip.Source
 	cfg    hooks.Source
 	cancel context.CancelFunc
@@ -85,13 +88,22 @@ func (e *Engine) replaceSource(ctx context.Context, old, cfg hooks.Source) error
 func (e *Engine) launch(ctx context.Context, sc hooks.Source) error {
 	cfg := *e.Config()
 	cfg.Source = sc
-	src, err := e.newSource(&cfg, e.data, e.tracker, e.secrets, e.log, e.reportStatus)
+	id := e.sourceIDs.Add(1)
+	e.mu.Lock()
+	e.launching = id
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.launching = 0
+		e.mu.Unlock()
+	}()
+	src, err := e.newSource(&cfg, e.data, e.tracker, e.secrets, e.log, func(s sip.Status) { e.reportFrom(id, s) })
 	if err != nil {
 		e.reportStatus(sip.Status{State: sip.StateError, Err: err.Error(), Since: time.Now()})
 		return err
 	}
 	if src == nil {
-		e.attachSource(runningSource{cfg: sc})
+		e.attachSource(runningSource{id: id, cfg: sc})
 		e.reportStatus(sip.Status{State: sip.StateOff, Detail: "no call source (source mode none)", Since: time.Now()})
 		return nil
 	}
@@ -106,7 +118,7 @@ func (e *Engine) launch(ctx context.Context, sc hooks.Source) error {
 		cancel()
 		return err
 	}
-	e.attachSource(runningSource{src: src, cfg: sc, cancel: cancel, done: done})
+	e.attachSource(runningSource{id: id, src: src, cfg: sc, cancel: cancel, done: done})
 	go func() {
 		<-done
 		if runErr != nil && sctx.Err() == nil {
