@@ -38,6 +38,9 @@ type Backend interface {
 	// Simulate feeds one synthetic call (ring, answer, hangup) through the
 	// hooks, as `callhook simulate` does.
 	Simulate(ctx context.Context, dir call.Direction, remote, name string) error
+	// SimulateWith is Simulate for a call of a queue too: a non-empty
+	// queue makes an incoming call a call of that queue.
+	SimulateWith(ctx context.Context, dir call.Direction, remote, name, queue string) error
 	// SourceStatus returns the call event source's condition.
 	SourceStatus() SourceStatus
 	// SetSecret stores a secret in the OS keychain (service "callhook",

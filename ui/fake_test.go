@@ -29,6 +29,7 @@ type fakeBackend struct {
 	ResendFn       func(context.Context, string) error
 	DeliveryFn     func(context.Context, string) (DeliveryDetail, error)
 	SimulateFn     func(context.Context, call.Direction, string, string) error
+	SimulateWithFn func(ctx context.Context, d call.Direction, remote, name, queue string) error
 	SourceStatusFn func() SourceStatus
 	SetSecretFn    func(name, value string) error
 
@@ -129,6 +130,13 @@ func (f *fakeBackend) Delivery(ctx context.Context, id string) (DeliveryDetail, 
 func (f *fakeBackend) Simulate(ctx context.Context, d call.Direction, remote, name string) error {
 	if f.SimulateFn != nil {
 		return f.SimulateFn(ctx, d, remote, name)
+	}
+	return nil
+}
+
+func (f *fakeBackend) SimulateWith(ctx context.Context, d call.Direction, remote, name, queue string) error {
+	if f.SimulateWithFn != nil {
+		return f.SimulateWithFn(ctx, d, remote, name, queue)
 	}
 	return nil
 }

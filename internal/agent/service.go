@@ -318,7 +318,12 @@ func (s *Service) Delivery(ctx context.Context, webhookID string) (ui.DeliveryDe
 // Simulate plays a short call for the window's "Simulate a call": rings
 // 2 s, is answered, talks 3 s.
 func (s *Service) Simulate(ctx context.Context, dir call.Direction, remote, name string) error {
-	_, err := s.SimulateCall(ctx, sip.Simulation{Direction: dir, Remote: remote, Name: name,
+	return s.SimulateWith(ctx, dir, remote, name, "")
+}
+
+// SimulateWith is Simulate for a call of queue too, when not empty.
+func (s *Service) SimulateWith(ctx context.Context, dir call.Direction, remote, name, queue string) error {
+	_, err := s.SimulateCall(ctx, sip.Simulation{Direction: dir, Remote: remote, Name: name, Queue: queue,
 		AnswerAfter: 2 * time.Second, HangupAfter: 3 * time.Second})
 	return err
 }

@@ -28,6 +28,7 @@ type fakeService struct {
 	ResendFn       func(context.Context, string) error
 	DeliveryFn     func(context.Context, string) (ui.DeliveryDetail, error)
 	SimulateFn     func(context.Context, call.Direction, string, string) error
+	SimulateWithFn func(ctx context.Context, d call.Direction, remote, name, queue string) error
 	SourceStatusFn func() ui.SourceStatus
 	SetSecretFn    func(name, value string) error
 	StatusFn       func(context.Context) Status
@@ -77,6 +78,9 @@ func (f *fakeService) Delivery(ctx context.Context, id string) (ui.DeliveryDetai
 }
 func (f *fakeService) Simulate(ctx context.Context, d call.Direction, remote, name string) error {
 	return f.SimulateFn(ctx, d, remote, name)
+}
+func (f *fakeService) SimulateWith(ctx context.Context, d call.Direction, remote, name, queue string) error {
+	return f.SimulateWithFn(ctx, d, remote, name, queue)
 }
 func (f *fakeService) SourceStatus() ui.SourceStatus             { return f.SourceStatusFn() }
 func (f *fakeService) SetSecret(name, value string) error        { return f.SetSecretFn(name, value) }
