@@ -66,7 +66,7 @@ func failureText(l tr, e Event) (title, body string) {
 		who = remote.Name + " " + remote.Number
 	}
 	body = l.Tf("%s failed for the call with %s: %s",
-		sanitize(name, maxNoticeText), sanitize(who, maxNoticeText), sanitize(reason, 2*maxNoticeText))
+		sanitizeNotice(name, maxNoticeText), sanitizeNotice(who, maxNoticeText), sanitizeNotice(reason, 2*maxNoticeText))
 	return l.T("Webhook failed"), body
 }
 

@@ -11,13 +11,11 @@ import (
 const maxNoticeText = 64
 
 // sanitize makes caller-supplied text (display names and numbers come from
-// the network) safe to show in a desktop notification: invalid UTF-8,
-// control characters and bidi overrides are removed, so the text cannot
-// spoof a different number or push lines off screen; whitespace runs
-// collapse to one space; the markup characters < > & become look-alikes,
-// because Linux notification servers with "body-markup" read the body as
-// HTML (a display name must not become a link); the result is capped at
-// max runes with an ellipsis.
+// the network) safe to show: invalid UTF-8, control characters and bidi
+// overrides are removed, so the text cannot spoof a different number or
+// push lines off screen; whitespace runs collapse to one space; the
+// result is capped at max runes with an ellipsis. A label draws < > &
+// as they are, so they stay: a caller's "Müller & Co" shows as sent.
 func sanitize(s string, max int) string {
 	out := make([]rune, 0, len(s))
 	space := false
@@ -33,14 +31,6 @@ func sanitize(s string, max int) string {
 			out = append(out, ' ')
 			space = false
 		}
-		switch r {
-		case '<':
-			r = '‹'
-		case '>':
-			r = '›'
-		case '&':
-			r = '＆'
-		}
 		out = append(out, r)
 	}
 	if len(out) > max {
@@ -48,6 +38,17 @@ func sanitize(s string, max int) string {
 	}
 	return string(out)
 }
+
+// sanitizeNotice is sanitize for a desktop notification: the markup
+// characters < > & also become look-alikes, because Linux notification
+// servers with "body-markup" read the body as HTML (a display name must
+// not become a link). The notification server draws them in its own
+// font; fyne's has no ＆, so the window never shows them.
+func sanitizeNotice(s string, max int) string {
+	return noticeMarkup.Replace(sanitize(s, max))
+}
+
+var noticeMarkup = strings.NewReplacer("<", "‹", ">", "›", "&", "＆")
 
 // isBidiControl reports the embedding, override and isolate controls
 // (U+202A..U+202E, U+2066..U+2069) and the directional marks.

@@ -27,12 +27,35 @@ func TestSanitize(t *testing.T) {
 		{"exactly max", "abcde", 5, "abcde"},
 		{"umlauts kept", "Müller", 64, "Müller"},
 		{"empty", "", 64, ""},
-		{"markup cannot make a link", `<a href="https://evil.example">Bank</a> & Co`, 64, `‹a href="https://evil.example"›Bank‹/a› ＆ Co`},
+		{"markup shows as sent", `Müller & Söhne <GmbH>`, 64, `Müller & Söhne <GmbH>`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := sanitize(tt.in, tt.max); got != tt.want {
 				t.Errorf("sanitize(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+			}
+		})
+	}
+}
+
+// A notification's body may be read as markup: there < > & become
+// look-alikes, and nothing else differs from sanitize.
+func TestSanitizeNotice(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		max  int
+		want string
+	}{
+		{"markup cannot make a link", `<a href="https://evil.example">Bank</a> & Co`, 64, `‹a href="https://evil.example"›Bank‹/a› ＆ Co`},
+		{"plain", "Jane\n Doe", 64, "Jane Doe"},
+		{"bidi override", "+49 \u202E0987\u202C", 64, "+49 0987"},
+		{"capped like sanitize", strings.Repeat("&", 10), 6, strings.Repeat("＆", 5) + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sanitizeNotice(tt.in, tt.max); got != tt.want {
+				t.Errorf("sanitizeNotice(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
 			}
 		})
 	}
