@@ -24,7 +24,7 @@ func (c *callsTab) showDetail(r CallRow, d DeliveryRow) {
 	c.detail = c.detailContent(r, d)
 	dlg := dialog.NewCustom(c.u.l.T("Delivery"), c.u.l.T("Close"), c.detail, c.u.win)
 	dlg.Resize(fyne.NewSize(600, 0))
-	dlg.Show()
+	c.u.showDialog(dlg)
 }
 
 func (c *callsTab) detailContent(r CallRow, d DeliveryRow) fyne.CanvasObject {

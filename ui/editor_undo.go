@@ -126,7 +126,7 @@ func (e *editor) ask(title, msg, keep string, undo func()) {
 	d.SetConfirmText(e.u.l.T("Undo changes"))
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.SetDismissText(keep)
-	d.Show()
+	e.u.showDialog(d)
 }
 
 // sameHook compares hooks as the config file would show them: an empty

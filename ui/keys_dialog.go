@@ -62,6 +62,29 @@ func (u *UI) confirmDelete(title, msg string, yes func()) {
 	u.win.Canvas().Focus(cancel)
 }
 
+// dialogEntry is a text field in a dialog: Escape closes the dialog, as
+// it does with nothing focused. fyne's entry takes every key and drops
+// Escape.
+type dialogEntry struct {
+	widget.Entry
+	u *UI
+}
+
+func newDialogEntry(u *UI) *dialogEntry {
+	e := &dialogEntry{u: u}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey closes the dialog on Escape.
+func (e *dialogEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		e.u.dismissDialog()
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
 // dialogButton is a dialog's button that takes the keys such a button
 // takes on the desktop: Enter and Space press it, Escape cancels the
 // dialog. fyne's button knows only Space, and while a button has the

@@ -17,14 +17,14 @@ type presetForm struct {
 	pick    *widget.Select
 	note    *widget.Label
 	form    *widget.Form
-	entries map[string]*widget.Entry
+	entries map[string]*dialogEntry
 	names   map[string]string // select label -> preset name
 	preset  string
 }
 
 func newPresetForm(h *hooksTab) *presetForm {
 	l := h.u.l
-	f := &presetForm{h: h, names: map[string]string{}, entries: map[string]*widget.Entry{}}
+	f := &presetForm{h: h, names: map[string]string{}, entries: map[string]*dialogEntry{}}
 	var options []string
 	for _, p := range hooks.Presets() {
 		if !p.Available {
@@ -64,10 +64,10 @@ func (f *presetForm) choose(name string) {
 	}
 	f.preset = name
 	f.note.SetText(p.Note + "\n" + l.Tf("Source: %s", p.Source))
-	f.entries = map[string]*widget.Entry{}
+	f.entries = map[string]*dialogEntry{}
 	f.form.Items = nil
 	for _, pp := range p.ParamInfo() {
-		e := widget.NewEntry()
+		e := newDialogEntry(f.h.u)
 		e.SetText(pp.Default)
 		e.SetPlaceHolder(pp.Help)
 		f.entries[pp.Name] = e
@@ -110,5 +110,5 @@ func (h *hooksTab) fromPreset() {
 		}
 	}, h.u.win)
 	d.Resize(fyne.NewSize(560, 420))
-	d.Show()
+	h.u.showDialog(d)
 }
