@@ -296,6 +296,7 @@ func (u *UI) build() {
 func (u *UI) setLanguage(language string) {
 	u.l = newTr(language)
 	u.build()
+	u.setMenu()
 	if u.tray != nil {
 		u.tray.rebuild()
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/callhook/callhook/assets"
 	"github.com/callhook/callhook/call"
@@ -231,11 +230,7 @@ func TestSourceStatusIsLive(t *testing.T) {
 // process (no tray of its own) that ends the process.
 func TestShortcutClosesWindow(t *testing.T) {
 	h := newHarnessApp(t, sampleConfig(), Options{})
-	sc, ok := h.u.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
-	if !ok {
-		t.Fatal("the test canvas takes no shortcuts")
-	}
-	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyW, Modifier: fyne.KeyModifierShortcutDefault})
+	pressShortcut(h.u.win, fyne.KeyW)
 	if !h.u.stopped {
 		t.Error("Ctrl+W did not close the window")
 	}

@@ -9,30 +9,45 @@ import (
 // Ctrl+3 Settings.
 var tabKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3}
 
-// addKeys puts the window's keyboard shortcuts on its canvas. Ctrl (Cmd
-// on macOS) with W closes the window as its close button does, with N
-// opens a new hook, with 1 to 3 shows a tab. Escape closes the dialog on
-// top when showDialog opened it: fyne 2.7's dialogs take no keys.
-//
-// fyne hands a shortcut to the focused widget when that widget takes
-// shortcuts, as text fields do, and to the canvas only otherwise: with
-// the cursor in a field, these wait until it leaves the field.
+// addKeys gives the window its keyboard: the main menu's shortcuts, and
+// Escape for the dialog on top when showDialog opened it (fyne 2.7's
+// dialogs take no keys).
 func (u *UI) addKeys() {
-	c := u.win.Canvas()
-	add := func(key fyne.KeyName, run func()) {
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault},
-			func(fyne.Shortcut) { run() })
-	}
-	add(fyne.KeyW, u.closeRequested)
-	add(fyne.KeyN, u.unlessDialog(u.newHook))
-	for i, key := range tabKeys {
-		add(key, u.unlessDialog(func() { u.tabs.SelectIndex(i) }))
-	}
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+	u.setMenu()
+	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			u.dismissDialog()
 		}
 	})
+}
+
+// setMenu puts the main menu, in the current language, on the window.
+// Its items carry the window's shortcuts, Ctrl (Cmd on macOS) with W to
+// close the window as its close button does, with N for a new hook, with
+// 1 to 3 for the tabs: fyne's desktop driver offers a shortcut to the
+// main menu first, then to the focused widget, and only then to the
+// canvas. A text field takes every shortcut it is handed, so shortcuts
+// on the canvas would do nothing while the cursor is in a field.
+func (u *UI) setMenu() {
+	l := u.l
+	item := func(label string, key fyne.KeyName, run func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, run)
+		it.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+		return it
+	}
+	closeWin := item(l.T("Close window"), fyne.KeyW, u.closeRequested)
+	// Closing the window ends the window's process (or hides it into a
+	// tray): it is the menu's way out, and fyne adds a Quit of its own
+	// to a first menu that has none.
+	closeWin.IsQuit = true
+	view := fyne.NewMenu(l.T("View"))
+	for i, key := range tabKeys {
+		view.Items = append(view.Items, item(u.tabs.Items[i].Text, key, u.unlessDialog(func() { u.tabs.SelectIndex(i) })))
+	}
+	u.win.SetMainMenu(fyne.NewMainMenu(
+		fyne.NewMenu(l.T("File"), item(l.T("New hook"), fyne.KeyN, u.unlessDialog(u.newHook)),
+			fyne.NewMenuItemSeparator(), closeWin),
+		view))
 }
 
 // unlessDialog runs f only while no dialog or pop-up covers the window:

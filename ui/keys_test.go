@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -10,16 +11,40 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// pressShortcut sends Ctrl (Cmd on macOS) with key as the desktop driver
-// does: to the focused widget when it takes shortcuts, else to the
-// window's canvas.
-func pressShortcut(c fyne.Canvas, key fyne.KeyName) {
+// pressShortcut sends Ctrl (Cmd on macOS) with key as fyne's desktop
+// driver does (internal/driver/glfw/window.go, triggersShortcut): to the
+// main menu item that carries it, else to the focused widget when it
+// takes shortcuts, else to the window's canvas.
+func pressShortcut(w fyne.Window, key fyne.KeyName) {
 	s := &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+	if m := w.MainMenu(); m != nil {
+		for _, menu := range m.Items {
+			if menuShortcut(menu, s) {
+				return
+			}
+		}
+	}
+	c := w.Canvas()
 	if f, ok := c.Focused().(fyne.Shortcutable); ok {
 		f.TypedShortcut(s)
 		return
 	}
 	c.(fyne.Shortcutable).TypedShortcut(s)
+}
+
+// menuShortcut runs the action of m's item (or a child menu's) that
+// carries s, as the driver does.
+func menuShortcut(m *fyne.Menu, s fyne.Shortcut) bool {
+	for _, it := range m.Items {
+		if it.Shortcut != nil && it.Shortcut.ShortcutName() == s.ShortcutName() && it.Action != nil {
+			it.Action()
+			return true
+		}
+		if it.ChildMenu != nil && menuShortcut(it.ChildMenu, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // pressKey sends key as the desktop driver does: to the focused widget,
@@ -52,6 +77,33 @@ func TestShortcuts(t *testing.T) {
 				h.u.win.Canvas().Focus(findButtons(h.u.hooks.page)["Add hook"])
 			},
 			key: fyne.Key3, wantTab: 2,
+		},
+		{
+			name: "a focused text field passes them on",
+			setup: func(h *harness) {
+				h.u.tabs.SelectIndex(1)
+				h.u.win.Canvas().Focus(h.u.calls.search)
+				test.Type(h.u.calls.search, "Jane")
+			},
+			key: fyne.Key3, wantTab: 2,
+			check: func(t *testing.T, h *harness) {
+				if got := h.u.calls.search.Text; got != "Jane" {
+					t.Errorf("search field holds %q, want what was typed", got)
+				}
+			},
+		},
+		{
+			name: "Ctrl+N while typing in a field",
+			setup: func(h *harness) {
+				h.u.tabs.SelectIndex(1)
+				h.u.win.Canvas().Focus(h.u.calls.search)
+			},
+			key: fyne.KeyN, wantTab: 0,
+			check: func(t *testing.T, h *harness) {
+				if e := h.u.hooks.editor; e == nil || !e.isNew {
+					t.Errorf("editor %+v, want a new hook", e)
+				}
+			},
 		},
 		{
 			name:  "Ctrl+N opens a new hook from another tab",
@@ -98,7 +150,7 @@ func TestShortcuts(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(h)
 			}
-			pressShortcut(h.u.win.Canvas(), tt.key)
+			pressShortcut(h.u.win, tt.key)
 			h.settle()
 			if got := h.u.tabs.SelectedIndex(); got != tt.wantTab {
 				t.Errorf("tab %d, want %d", got, tt.wantTab)
@@ -107,6 +159,40 @@ func TestShortcuts(t *testing.T) {
 				tt.check(t, h)
 			}
 		})
+	}
+}
+
+// Ctrl+W closes the window, here into the tray, also while the cursor is
+// in a text field.
+func TestCloseWindowShortcutWhileTyping(t *testing.T) {
+	h := newHarness(t, sampleConfig(), Options{})
+	h.u.hooks.edit("crm")
+	c := h.u.win.Canvas()
+	c.Focus(h.u.hooks.editor.name)
+	test.Type(h.u.hooks.editor.name, "x")
+	pressShortcut(h.u.win, fyne.KeyW)
+	if h.u.shown {
+		t.Error("Ctrl+W in a text field left the window open")
+	}
+}
+
+// The menu that carries the shortcuts speaks the window's language.
+func TestMenuInGerman(t *testing.T) {
+	cfg := sampleConfig()
+	cfg.UI.Language = langGerman
+	h := newHarnessApp(t, cfg, Options{})
+	var got []string
+	for _, m := range h.u.win.MainMenu().Items {
+		got = append(got, m.Label)
+		for _, it := range m.Items {
+			if !it.IsSeparator {
+				got = append(got, it.Label)
+			}
+		}
+	}
+	want := []string{"Datei", "Neuer Hook", "Fenster schließen", "Ansicht", "Hooks", "Anrufe", "Einstellungen"}
+	if !slices.Equal(got, want) {
+		t.Errorf("menu %q, want %q", got, want)
 	}
 }
 
