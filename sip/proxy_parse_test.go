@@ -143,3 +143,27 @@ func TestRegistryExpiry(t *testing.T) {
 		t.Error("binding still counted after its expiry")
 	}
 }
+
+// A re-REGISTER of ours between a softphone's REGISTER going up and its
+// answer coming back moves the CSeq bump on: the answer still reaches the
+// softphone with the CSeq it sent (CI once saw CSeq 1 for a REGISTER 2).
+func TestRegistryUnbumpsWithTheBumpItWentUpWith(t *testing.T) {
+	r := newRegistry()
+	r.regs["reg-1"] = &storedReg{CSeq: 2, Bump: 1}
+	req := sipmsg.NewRequest(sipmsg.REGISTER, sipmsg.Uri{Host: "pbx"})
+	cid := sipmsg.CallIDHeader("reg-1")
+	req.AppendHeader(&cid)
+	req.AppendHeader(&sipmsg.CSeqHeader{SeqNo: 2, MethodName: sipmsg.REGISTER})
+	r.bumpCSeq(req)
+	if got := req.CSeq().SeqNo; got != 3 {
+		t.Fatalf("upstream CSeq %d, want 2 + bump 1", got)
+	}
+	r.regs["reg-1"].Bump = 2 // a re-REGISTER went up meanwhile
+	res := sipmsg.NewResponse(200, "OK")
+	res.AppendHeader(&cid)
+	res.AppendHeader(&sipmsg.CSeqHeader{SeqNo: 3, MethodName: sipmsg.REGISTER})
+	r.unbumpCSeq(res)
+	if got := res.CSeq().SeqNo; got != 2 {
+		t.Errorf("CSeq at the softphone %d, want its own 2", got)
+	}
+}

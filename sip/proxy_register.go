@@ -48,10 +48,23 @@ type registry struct {
 	byToken map[string]*binding
 	regs    map[string]*storedReg // by Call-ID
 	regSeen map[string]time.Time
+	// sent maps, per Call-ID, the CSeq a softphone's REGISTER went up
+	// with to the CSeq the softphone gave it, for the answers coming
+	// back: a re-REGISTER of ours in between moves the bump on, and
+	// taking the new bump off would hand the softphone a CSeq it never
+	// sent.
+	sent map[string][]cseqPair
 }
 
+// cseqPair is one REGISTER's CSeq upstream and at the softphone.
+type cseqPair struct{ up, phone uint32 }
+
+// maxSentPairs bounds sent per registration: REGISTERs in flight at once.
+const maxSentPairs = 8
+
 func newRegistry() *registry {
-	return &registry{now: time.Now, byToken: map[string]*binding{}, regs: map[string]*storedReg{}, regSeen: map[string]time.Time{}}
+	return &registry{now: time.Now, byToken: map[string]*binding{}, regs: map[string]*storedReg{}, regSeen: map[string]time.Time{},
+		sent: map[string][]cseqPair{}}
 }
 
 // rewriteRegister replaces the Contacts of a REGISTER from src with
@@ -244,8 +257,15 @@ type storedReg struct {
 func (r *registry) bumpCSeq(req *sipmsg.Request) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if s := r.regs[req.CallID().Value()]; s != nil {
+	id := req.CallID().Value()
+	if s := r.regs[id]; s != nil && s.Bump > 0 {
+		phone := req.CSeq().SeqNo
 		req.CSeq().SeqNo += s.Bump
+		pairs := append(r.sent[id], cseqPair{up: req.CSeq().SeqNo, phone: phone})
+		if len(pairs) > maxSentPairs {
+			pairs = pairs[len(pairs)-maxSentPairs:]
+		}
+		r.sent[id] = pairs
 	}
 }
 
@@ -253,10 +273,18 @@ func (r *registry) bumpCSeq(req *sipmsg.Request) {
 func (r *registry) unbumpCSeq(res *sipmsg.Response) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if id, cs := res.CallID(), res.CSeq(); id != nil && cs != nil {
-		if s := r.regs[id.Value()]; s != nil && cs.SeqNo >= s.Bump {
-			cs.SeqNo -= s.Bump
+	id, cs := res.CallID(), res.CSeq()
+	if id == nil || cs == nil {
+		return
+	}
+	for _, p := range r.sent[id.Value()] {
+		if p.up == cs.SeqNo {
+			cs.SeqNo = p.phone
+			return
 		}
+	}
+	if s := r.regs[id.Value()]; s != nil && cs.SeqNo >= s.Bump {
+		cs.SeqNo -= s.Bump
 	}
 }
 
@@ -295,6 +323,7 @@ func (r *registry) stale(addr string, force bool, now time.Time) []*sipmsg.Reque
 		if !active[id] {
 			if now.Sub(r.regSeen[id]) > pendingTTL {
 				delete(r.regs, id)
+				delete(r.sent, id)
 			}
 			continue
 		}

@@ -54,6 +54,18 @@ func startAgent(p paths, std stdio) int {
 	}
 	svc := agent.NewService(ctx, e, agent.ServiceOptions{Config: p.config, Kind: agent.KindAgent, Version: version, Log: log})
 	defer svc.Close()
+	tray := ui.TrayAvailable()
+	if v := os.Getenv(guiTrayEnv); v != "" {
+		tray = v == "1"
+	}
+	// The agent before the control API: a second launch may ask to show
+	// the window the moment the socket is there.
+	a := agent.New(svc, agent.Options{
+		Tray:        tray,
+		ShowAtStart: first || !cfg.UI.StartMinimised,
+		Window:      func() *exec.Cmd { return windowCommand(p, std) },
+		Log:         log,
+	})
 	srv, err := serveControl(p, svc, log)
 	if err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
@@ -64,18 +76,8 @@ func startAgent(p paths, std stdio) int {
 		log.Error("start", "err", err)
 	}
 	go svc.WatchConfig(ctx, configWatchEvery, nil)
-	tray := ui.TrayAvailable()
-	if v := os.Getenv(guiTrayEnv); v != "" {
-		tray = v == "1"
-	}
 	log.Info("callhook agent running", "version", version, "config", p.config, "data", p.data, "tray", tray,
 		"hooks", len(cfg.Hooks), "enabled", cfg.Enabled, "source", cfg.Source.Mode)
-	a := agent.New(svc, agent.Options{
-		Tray:        tray,
-		ShowAtStart: first || !cfg.UI.StartMinimised,
-		Window:      func() *exec.Cmd { return windowCommand(p, std) },
-		Log:         log,
-	})
 	a.Run(ctx)
 	log.Info("quitting: finishing deliveries in flight", "timeout", drainTimeout)
 	srv.Close()
