@@ -277,6 +277,11 @@ func (u *UI) build() {
 		container.NewTabItem(u.l.T("Settings"), u.settings.content),
 	)
 	u.tabs.OnSelected = func(*container.TabItem) {
+		if u.tabs.SelectedIndex() == 1 && !u.calls.active {
+			// Shown again from what is loaded: the global switch may
+			// have changed what a call without deliveries says.
+			u.calls.applyFilter()
+		}
 		u.calls.setActive(u.shown && u.tabs.SelectedIndex() == 1)
 	}
 	u.win.SetContent(container.NewBorder(u.banner.content, nil, nil, nil, u.tabs))

@@ -221,7 +221,11 @@ func (c *callsTab) callRow(r CallRow) fyne.CanvasObject {
 	}
 	box := container.NewVBox(bold(head))
 	if len(r.Deliveries) == 0 {
-		box.Add(widget.NewLabel("    " + l.T("No hook fired for this call.")))
+		none := l.T("No hook fired for this call.")
+		if !c.u.cfg.Enabled {
+			none = l.T("No hook fired for this call: all hooks are switched off.")
+		}
+		box.Add(widget.NewLabel("    " + none))
 	}
 	for _, d := range r.Deliveries {
 		box.Add(c.deliveryRow(r, d))

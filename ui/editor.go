@@ -102,18 +102,12 @@ func (e *editor) build() {
 	e.name = widget.NewEntry()
 	e.name.OnChanged = changed
 
-	e.groups = []*triggerGroup{
-		newTriggerGroup(e, []call.Trigger{call.OutgoingStart, call.OutgoingAnswer, call.OutgoingHangup},
-			[]string{l.T("Call placed"), l.T("Answered"), l.T("Ended")}),
-		newTriggerGroup(e, []call.Trigger{call.IncomingRing, call.IncomingAnswer, call.IncomingHangup, call.IncomingMissed},
-			[]string{l.T("Ringing"), l.T("Answered"), l.T("Ended"), l.T("Missed")}),
-		newTriggerGroup(e, []call.Trigger{call.QueueRing, call.QueueAnswer, call.QueueHangup, call.QueueMissed},
-			[]string{l.T("Ringing"), l.T("Answered"), l.T("Ended"), l.T("Missed")}),
+	triggers := container.NewGridWithColumns(3)
+	for _, c := range triggerColumns(l) {
+		g := newTriggerGroup(e, c.triggers, c.labels)
+		e.groups = append(e.groups, g)
+		triggers.Add(container.NewVBox(bold(c.title), g.check))
 	}
-	triggers := container.NewGridWithColumns(3,
-		container.NewVBox(bold(l.T("Outgoing calls")), e.groups[0].check),
-		container.NewVBox(bold(l.T("Incoming calls")), e.groups[1].check),
-		container.NewVBox(bold(l.T("Queue calls")), e.groups[2].check))
 
 	e.actions = []string{hooks.ActionBrowser, hooks.ActionGet, hooks.ActionPost}
 	labels := make([]string, len(e.actions))

@@ -147,7 +147,7 @@ func TestTestRunsInTheBackground(t *testing.T) {
 	}
 	close(release)
 	h.settle()
-	if want := "HTTP 201 · 42 ms\ncreated[31m"; e.testOut.Text != want {
+	if want := "Delivered · HTTP 201 · 42 ms\ncreated[31m"; e.testOut.Text != want {
 		t.Errorf("result %q, want %q", e.testOut.Text, want)
 	}
 	if gotTrigger != call.IncomingHangup {

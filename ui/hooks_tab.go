@@ -19,6 +19,9 @@ import (
 // testTimeout bounds "Test": a hook's own timeout plus this margin.
 const testTimeout = 5 * time.Second
 
+// maxTestError caps the error and the URL a test result shows.
+const maxTestError = 500
+
 // hooksTab lists the hooks; the editor replaces the list while open.
 type hooksTab struct {
 	u       *UI
@@ -26,8 +29,13 @@ type hooksTab struct {
 	list    *fyne.Container
 	page    fyne.CanvasObject
 	status  *widget.Label // result of "Simulate a call"
-	editor  *editor
-	rows    map[string]*hookRow
+	// statusOff says the status tells that all hooks are switched off:
+	// it goes once they are on again.
+	statusOff bool
+	off       *fyne.Container // says all hooks are switched off
+	sim       simulation      // what "Simulate a call" played last
+	editor    *editor
+	rows      map[string]*hookRow
 }
 
 type hookRow struct {
@@ -36,15 +44,16 @@ type hookRow struct {
 }
 
 func newHooksTab(u *UI) *hooksTab {
-	h := &hooksTab{u: u, list: container.NewVBox(), status: widget.NewLabel("")}
+	h := &hooksTab{u: u, list: container.NewVBox(), status: widget.NewLabel(""), sim: defaultSimulation()}
 	h.status.Wrapping = fyne.TextWrapWord
 	h.status.Hide()
+	h.off = h.offNotice()
 	add := widget.NewButtonWithIcon(u.l.T("Add hook"), theme.ContentAddIcon(), h.add)
 	add.Importance = widget.HighImportance
 	preset := widget.NewButtonWithIcon(u.l.T("New from preset"), theme.ContentAddIcon(), h.fromPreset)
 	sim := widget.NewButtonWithIcon(u.l.T("Simulate a call"), theme.MediaPlayIcon(), h.simulate)
 	bar := container.NewHBox(add, preset, sim)
-	h.page = container.NewBorder(container.NewVBox(bar, h.status), nil, nil, nil, container.NewVScroll(h.list))
+	h.page = container.NewBorder(container.NewVBox(bar, h.off, h.status), nil, nil, nil, container.NewVScroll(h.list))
 	h.content = container.NewStack(h.page)
 	h.refresh()
 	return h
@@ -53,6 +62,7 @@ func newHooksTab(u *UI) *hooksTab {
 // refresh rebuilds the list from the config; cheap for the handful of
 // hooks a user has.
 func (h *hooksTab) refresh() {
+	h.showGlobal()
 	h.rows = map[string]*hookRow{}
 	h.list.RemoveAll()
 	if len(h.u.cfg.Hooks) == 0 {
@@ -80,6 +90,26 @@ func (h *hooksTab) emptyState() fyne.CanvasObject {
 	sim := widget.NewButtonWithIcon(l.T("Simulate a call"), theme.MediaPlayIcon(), h.simulate)
 	return container.NewVBox(layoutSpacer(), widget.NewIcon(theme.InfoIcon()), title, text,
 		container.NewCenter(container.NewHBox(add, sim)))
+}
+
+// offNotice says that the global switch is off, and turns it on.
+func (h *hooksTab) offNotice() *fyne.Container {
+	l := h.u.l
+	text := widget.NewLabel(l.T("All hooks are switched off: none fires, not even for a simulated call."))
+	text.Wrapping = fyne.TextWrapWord
+	text.Importance = widget.WarningImportance
+	on := widget.NewButton(l.T("Turn hooks on"), func() { h.u.setGlobal(true) })
+	return container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), on, text)
+}
+
+// showGlobal shows the notice while the global switch is off; once it is
+// on, a simulation's word that nothing fired no longer holds.
+func (h *hooksTab) showGlobal() {
+	setVisible(h.off, !h.u.cfg.Enabled)
+	if h.u.cfg.Enabled && h.statusOff {
+		h.statusOff = false
+		h.status.Hide()
+	}
 }
 
 func layoutSpacer() fyne.CanvasObject {
@@ -119,18 +149,15 @@ func (h *hooksTab) row(hk hooks.Hook) fyne.CanvasObject {
 	return container.NewVBox(container.NewBorder(nil, nil, r.enabled, container.NewCenter(buttons), text), r.result)
 }
 
-// summary says what a hook does at a glance: "incoming.answer, queue.answer
-// → Open in browser: crm.example.com".
+// summary says what a hook does at a glance, its triggers worded as the
+// editor words them: "Incoming calls: Answered; Queue calls: Answered —
+// Open in the browser: crm.example.com".
 func (h *hooksTab) summary(hk hooks.Hook) string {
-	trig := make([]string, len(hk.Triggers))
-	for i, t := range hk.Triggers {
-		trig[i] = string(t)
-	}
 	where := hk.URL
 	if u, err := url.Parse(hk.URL); err == nil && u.Host != "" {
 		where = u.Host
 	}
-	return fmt.Sprintf("%s → %s: %s", strings.Join(trig, ", "), actionLabel(h.u.l, hk.Action), where)
+	return fmt.Sprintf("%s — %s: %s", triggerSummary(h.u.l, hk.Triggers), actionLabel(h.u.l, hk.Action), where)
 }
 
 func actionLabel(l tr, a string) string {
@@ -191,6 +218,9 @@ func (h *hooksTab) duplicate(id string) {
 	dup := hk.Clone()
 	dup.ID = uniqueID(cfg, dup.ID)
 	dup.Name = h.u.l.Tf("%s (copy)", hk.Name)
+	// Two hooks alike would fire twice for every call: the copy waits
+	// until the user has made it different and switches it on.
+	dup.Enabled = false
 	cfg.Hooks = append(cfg.Hooks, dup)
 	if err := h.u.commit(cfg); err != nil {
 		h.u.banner.show(bannerError, h.u.l.Tf("Could not save the settings: %v", err), "", nil)
@@ -236,30 +266,10 @@ func (h *hooksTab) reopen() {
 // dirty reports an open editor holding edits that are not saved.
 func (h *hooksTab) dirty() bool { return h.editor != nil && h.editor.unsaved }
 
-// simulate feeds a synthetic incoming call, so a new user sees hooks fire
-// without a PBX.
-func (h *hooksTab) simulate() {
-	l := h.u.l
-	showMessage(h.status, l.T("Simulating an incoming call from +49 30 1234567 (Jane Doe)…"))
-	h.u.spawn(func() {
-		ctx, cancel := context.WithTimeout(h.u.ctx, time.Minute)
-		defer cancel()
-		err := h.u.b.Simulate(ctx, call.In, "+49301234567", "Jane Doe")
-		h.u.do(func() {
-			if err != nil {
-				h.status.SetText(l.Tf("Simulation failed: %v", err))
-				return
-			}
-			h.status.SetText(l.T("Simulated call done: see its deliveries in the Calls tab."))
-			h.u.calls.changed()
-		})
-	})
-}
-
 // runTest fires a hook with sample data in the background and shows the
 // outcome in out.
 func (u *UI) runTest(hk hooks.Hook, t call.Trigger, out *widget.Label) {
-	out.SetText(u.l.Tf("Testing with sample data for %s…", t))
+	out.SetText(u.l.Tf("Testing with sample data (%s)…", triggerName(u.l, t)))
 	out.Importance = widget.MediumImportance
 	out.Show()
 	u.spawn(func() {
@@ -271,25 +281,57 @@ func (u *UI) runTest(hk hooks.Hook, t call.Trigger, out *widget.Label) {
 			if err != nil || res.Err != "" {
 				out.Importance = widget.DangerImportance
 			}
-			out.SetText(u.testText(res, err))
+			out.SetText(testText(u.l, hk.Action, res, err))
 		})
 	})
 }
 
-func (u *UI) testText(res TestResult, err error) string {
-	if err != nil {
-		return u.l.Tf("Test failed: %v", err)
+// testText words a test's outcome: delivered or not and why, the HTTP
+// status and the time taken when there was an answer to time (a failure
+// without one shows no "0 ms"), then the start of the response; for a
+// browser hook, what it opened.
+func testText(l tr, action string, res TestResult, err error) string {
+	if err != nil && res.Err == "" && res.Status == 0 {
+		// The test did not run: the agent, not the hook, failed.
+		return l.Tf("Test failed: %v", err)
 	}
-	var b strings.Builder
+	failed := err != nil || res.Err != ""
+	if action == hooks.ActionBrowser {
+		if failed {
+			return l.T("Not opened") + ": " + sanitize(res.Err, maxTestError)
+		}
+		if where, ok := openedURL(res.Excerpt); ok {
+			return l.Tf("Opened %s in the default browser.", sanitize(where, maxTestError))
+		}
+		return l.T("Opened in the default browser.")
+	}
+	head := l.T("Delivered")
+	if failed {
+		head = l.T("Not delivered")
+	}
+	parts := []string{head}
 	if res.Status != 0 {
-		fmt.Fprintf(&b, "HTTP %d · ", res.Status)
+		parts = append(parts, fmt.Sprintf("HTTP %d", res.Status))
 	}
-	fmt.Fprintf(&b, "%d ms", res.Latency.Milliseconds())
+	if ms := latencyText(DeliveryRow{StatusCode: res.Status, Latency: res.Latency}); ms != "" {
+		parts = append(parts, ms)
+	}
+	text := strings.Join(parts, " · ")
 	if res.Err != "" {
-		b.WriteString(" · " + res.Err)
+		text += ": " + sanitize(res.Err, maxTestError)
 	}
 	if ex := strings.TrimSpace(res.Excerpt); ex != "" {
-		b.WriteString("\n" + sanitize(ex, 300))
+		text += "\n" + sanitize(ex, 300)
 	}
-	return b.String()
+	return text
+}
+
+// openedURL is the URL in a browser hook's answer, which the hooks
+// package words "opened URL in the default browser".
+func openedURL(answer string) (string, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(answer), "opened ")
+	if !ok {
+		return "", false
+	}
+	return strings.CutSuffix(rest, " in the default browser")
 }

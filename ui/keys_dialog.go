@@ -85,6 +85,32 @@ func (e *dialogEntry) TypedKey(ev *fyne.KeyEvent) {
 	e.Entry.TypedKey(ev)
 }
 
+// dialogSelectEntry is a dialogEntry that offers choices too.
+type dialogSelectEntry struct {
+	widget.SelectEntry
+	u *UI
+}
+
+func newDialogSelectEntry(u *UI, options []string) *dialogSelectEntry {
+	e := &dialogSelectEntry{u: u}
+	e.ExtendBaseWidget(e)
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.SetOptions(options)
+	if len(options) == 0 {
+		e.ActionItem.Hide() // nothing to choose: no empty drop-down
+	}
+	return e
+}
+
+// TypedKey closes the dialog on Escape.
+func (e *dialogSelectEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape {
+		e.u.dismissDialog()
+		return
+	}
+	e.SelectEntry.TypedKey(ev)
+}
+
 // dialogButton is a dialog's button that takes the keys such a button
 // takes on the desktop: Enter and Space press it, Escape cancels the
 // dialog. fyne's button knows only Space, and while a button has the

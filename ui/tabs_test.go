@@ -33,7 +33,7 @@ func TestEmptyStateOffersAddHookAndSimulate(t *testing.T) {
 	cfg := hooks.Default()
 	h := newHarness(t, cfg, Options{})
 	simulated := make(chan call.Direction, 1)
-	h.b.SimulateFn = func(_ context.Context, d call.Direction, remote, name string) error {
+	h.b.SimulateWithFn = func(_ context.Context, d call.Direction, remote, name, queue string) error {
 		simulated <- d
 		return nil
 	}
@@ -44,6 +44,7 @@ func TestEmptyStateOffersAddHookAndSimulate(t *testing.T) {
 		}
 	}
 	test.Tap(buttons["Simulate a call"])
+	test.Tap(button(t, h.u.win.Canvas().Overlays().Top(), "Simulate"))
 	h.settle()
 	if d := receive(t, simulated, "the simulated call"); d != call.In {
 		t.Errorf("simulated direction %q", d)

@@ -1,0 +1,179 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/callhook/callhook/call"
+	"github.com/callhook/callhook/hooks"
+)
+
+// simulation is the call "Simulate a call" plays: the agent rings it,
+// answers it after 2 s and ends it 3 s later.
+type simulation struct {
+	dir    call.Direction
+	queue  string // incoming only: the call is a call of this queue
+	number string
+	name   string
+}
+
+func defaultSimulation() simulation {
+	return simulation{dir: call.In, number: "+49301234567", name: "Jane Doe"}
+}
+
+// party is the other party as the Calls tab shows it.
+func (s simulation) party() string { return party(call.Party{Number: s.number, Name: s.name}) }
+
+// simulateForm asks which call to simulate.
+type simulateForm struct {
+	dir    *widget.RadioGroup
+	dirs   []call.Direction
+	queue  *dialogSelectEntry
+	number *dialogEntry
+	name   *dialogEntry
+	items  []*widget.FormItem
+}
+
+func newSimulateForm(u *UI, s simulation) *simulateForm {
+	l := u.l
+	f := &simulateForm{dirs: []call.Direction{call.In, call.Out}}
+	var queues []string
+	for _, q := range u.cfg.Queues {
+		queues = append(queues, q.Name)
+	}
+	f.queue = newDialogSelectEntry(u, queues)
+	f.queue.SetText(s.queue)
+	f.queue.SetPlaceHolder(l.T("none: a direct call"))
+	f.dir = widget.NewRadioGroup([]string{l.T("Incoming"), l.T("Outgoing")}, func(string) { f.showQueue() })
+	f.dir.Horizontal = true
+	f.dir.Required = true
+	f.dir.SetSelected(f.dir.Options[0])
+	if s.dir == call.Out {
+		f.dir.SetSelected(f.dir.Options[1])
+	}
+	f.number = newDialogEntry(u)
+	f.number.SetText(s.number)
+	f.number.Validator = func(v string) error {
+		if strings.TrimSpace(v) == "" {
+			return errors.New(l.T("Enter the number of the other party."))
+		}
+		return nil
+	}
+	f.name = newDialogEntry(u)
+	f.name.SetText(s.name)
+	f.name.SetPlaceHolder(l.T("optional"))
+	queue := widget.NewFormItem(l.T("Queue"), f.queue)
+	queue.HintText = l.T("A queue name makes it a queue call: the hooks for queue calls fire.")
+	f.items = []*widget.FormItem{
+		widget.NewFormItem(l.T("Call"), f.dir),
+		queue,
+		widget.NewFormItem(l.T("Number"), f.number),
+		widget.NewFormItem(l.T("Name"), f.name),
+	}
+	return f
+}
+
+// showQueue offers the queue for incoming calls only: an outgoing call
+// is never a queue call.
+func (f *simulateForm) showQueue() {
+	if f.direction() == call.In {
+		f.queue.Enable()
+	} else {
+		f.queue.Disable()
+	}
+}
+
+func (f *simulateForm) direction() call.Direction {
+	for i, o := range f.dir.Options {
+		if o == f.dir.Selected {
+			return f.dirs[i]
+		}
+	}
+	return call.In
+}
+
+func (f *simulateForm) simulation() simulation {
+	s := simulation{dir: f.direction(), number: strings.TrimSpace(f.number.Text), name: strings.TrimSpace(f.name.Text)}
+	if s.dir == call.In {
+		s.queue = strings.TrimSpace(f.queue.Text)
+	}
+	return s
+}
+
+// simulate asks which call to play, then plays it.
+func (h *hooksTab) simulate() {
+	l := h.u.l
+	f := newSimulateForm(h.u, h.sim)
+	f.showQueue()
+	d := dialog.NewForm(l.T("Simulate a call"), l.T("Simulate"), l.T("Cancel"), f.items, func(ok bool) {
+		if ok {
+			h.sim = f.simulation()
+			h.play(h.sim)
+		}
+	}, h.u.win)
+	d.Resize(fyne.NewSize(480, d.MinSize().Height))
+	h.u.showDialog(d)
+}
+
+// play feeds the synthetic call through the hooks, so a new user sees
+// them fire without a PBX, and says why none will when that is known.
+func (h *hooksTab) play(s simulation) {
+	l := h.u.l
+	var msg string
+	switch {
+	case s.dir == call.Out:
+		msg = l.Tf("Simulating an outgoing call to %s…", s.party())
+	case s.queue != "":
+		msg = l.Tf("Simulating a call of the queue %s from %s…", sanitize(s.queue, maxNoticeText), s.party())
+	default:
+		msg = l.Tf("Simulating an incoming call from %s…", s.party())
+	}
+	h.statusOff = false
+	showMessage(h.status, msg)
+	h.u.spawn(func() {
+		ctx, cancel := context.WithTimeout(h.u.ctx, time.Minute)
+		defer cancel()
+		err := h.u.b.SimulateWith(ctx, s.dir, s.number, s.name, s.queue)
+		h.u.do(func() {
+			if err != nil {
+				h.status.SetText(l.Tf("Simulation failed: %v", err))
+				return
+			}
+			text := l.T("The simulated call rings for 2 s, is answered and ends 3 s later: the Calls tab shows what fired.")
+			if why := h.silent(s); why != "" {
+				text += "\n" + why
+			}
+			h.statusOff = !h.u.cfg.Enabled
+			h.status.SetText(text)
+			h.u.calls.changed()
+		})
+	})
+}
+
+// silent says why no hook fires for s, or "" when one may.
+func (h *hooksTab) silent(s simulation) string {
+	l := h.u.l
+	if !h.u.cfg.Enabled {
+		return l.T("No hook fires: all hooks are switched off.")
+	}
+	var want []call.Trigger
+	for _, p := range []call.Phase{call.PhaseRing, call.PhaseAnswer, call.PhaseHangup} {
+		if t, ok := call.TriggerFor(s.dir, s.queue != "", p); ok {
+			want = append(want, t)
+		}
+	}
+	fires := func(hk hooks.Hook) bool {
+		return hk.Enabled && slices.ContainsFunc(hk.Triggers, func(t call.Trigger) bool { return slices.Contains(want, t) })
+	}
+	if slices.ContainsFunc(h.u.cfg.Hooks, fires) {
+		return ""
+	}
+	return l.Tf("No hook fires: no switched-on hook fires on \"%s\".", triggerColumnOf(l, want[0]).title)
+}
