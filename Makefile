@@ -54,6 +54,15 @@ test: deps vet vet-cross fmt-check
 test-unit:
 	$(GO) test -race -short ./...
 
+# The Windows build, run under Wine and Xvfb: the CLI, deliveries to a
+# loopback receiver, the journal under %AppData%, the window; prints each
+# step's time and what Wine cannot run. Installs wine64, wine and
+# mingw-w64 when missing. The first cgo build of fyne for Windows takes
+# minutes.
+.PHONY: test-windows
+test-windows: deps
+	@scripts/wine-test.sh $(VERSION)
+
 bench: deps
 	@scripts/bench.sh
 
