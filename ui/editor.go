@@ -42,6 +42,7 @@ type editor struct {
 	actions     []string
 	url         *widget.Entry
 	urlMsg      *widget.Label
+	urlWarn     *widget.Label
 	urlHint     *fyne.Container // the choices for a password in the URL
 	urlStore    *widget.Button
 	urlSaved    string // the URL the config holds
@@ -51,6 +52,7 @@ type editor struct {
 	contentType *widget.Select
 	body        *widget.Entry
 	bodyMsg     *widget.Label
+	bodyWarn    *widget.Label
 	bodyPreview *widget.Label
 	httpBox     *fyne.Container // what only GET and POST have
 	headers     *headerList
@@ -122,6 +124,7 @@ func (e *editor) build() {
 	e.url.SetPlaceHolder("https://crm.example.com/search?phone={remote|e164}")
 	e.url.OnChanged = changed
 	e.urlMsg = message(widget.DangerImportance)
+	e.urlWarn = message(widget.WarningImportance)
 	e.preview = widget.NewLabel("")
 	e.preview.Wrapping = fyne.TextWrapBreak
 	e.preview.TextStyle.Monospace = true
@@ -142,6 +145,7 @@ func (e *editor) build() {
 	e.body.TextStyle.Monospace = true
 	e.body.OnChanged = changed
 	e.bodyMsg = message(widget.DangerImportance)
+	e.bodyWarn = message(widget.WarningImportance)
 	e.bodyPreview = widget.NewLabel("")
 	e.bodyPreview.Wrapping = fyne.TextWrapBreak
 	e.bodyPreview.TextStyle.Monospace = true
@@ -149,7 +153,7 @@ func (e *editor) build() {
 	e.bodyBox = container.NewVBox(
 		section(l.T("Body")),
 		container.NewBorder(nil, nil, widget.NewLabel(l.T("Content type")), container.NewHBox(preset, e.placeholderButton(e.body)), e.contentType),
-		e.body, e.bodyMsg,
+		e.body, e.bodyMsg, e.bodyWarn,
 		widget.NewLabel(l.T("Preview with sample data:")), e.bodyPreview)
 
 	e.headers = newHeaderList(e)
@@ -188,7 +192,7 @@ func (e *editor) build() {
 		widget.NewForm(widget.NewFormItem(l.T("Name"), e.name)),
 		section(l.T("Fires on")), triggers,
 		section(l.T("Action")), e.action,
-		section(l.T("URL")), urlRow, e.urlMsg, e.urlHint,
+		section(l.T("URL")), urlRow, e.urlMsg, e.urlWarn, e.urlHint,
 		widget.NewLabel(l.T("Preview with sample data:")), e.preview,
 		e.bodyBox, e.httpBox)
 	e.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(form)))

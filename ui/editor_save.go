@@ -69,6 +69,10 @@ func (e *editor) check() []string {
 	urlErr, bodyErr, warns := e.checkTemplates()
 	showMessage(e.urlMsg, urlErr)
 	showMessage(e.bodyMsg, bodyErr)
+	urlWarn, bodyWarn, headerWarns := e.e164Warnings()
+	showMessage(e.urlWarn, urlWarn)
+	showMessage(e.bodyWarn, bodyWarn)
+	warns = append(warns, headerWarns...)
 	if urlErr != "" {
 		errs = append(errs, urlErr)
 	}

@@ -63,6 +63,11 @@ func newHooksTab(u *UI) *hooksTab {
 // hooks a user has.
 func (h *hooksTab) refresh() {
 	h.showGlobal()
+	if h.editor != nil {
+		// The editor words and previews the hook with settings of the
+		// whole config (country code, user) that may have changed.
+		h.editor.check()
+	}
 	h.rows = map[string]*hookRow{}
 	h.list.RemoveAll()
 	if len(h.u.cfg.Hooks) == 0 {
