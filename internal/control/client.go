@@ -94,11 +94,7 @@ func Dial(ctx context.Context, path string) (*Client, error) {
 func newClient(path string) *Client {
 	tr := &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			if err := checkOwner(path); err != nil {
-				return nil, err
-			}
-			var d net.Dialer
-			return d.DialContext(ctx, "unix", path)
+			return dialAgent(ctx, path)
 		},
 		MaxIdleConnsPerHost: 4,
 		// Shorter than the server's, so that the client drops an idle
@@ -106,7 +102,7 @@ func newClient(path string) *Client {
 		IdleConnTimeout:    30 * time.Second,
 		DisableCompression: true,
 	}
-	c := &Client{path: path, http: &http.Client{Transport: tr}, done: make(chan struct{})}
+	c := &Client{path: path, http: &http.Client{Transport: tokenTransport{path: path, next: tr}}, done: make(chan struct{})}
 	c.ctx, c.stop = context.WithCancel(context.Background())
 	return c
 }
@@ -353,3 +349,25 @@ type wrappedError struct {
 
 func (e *wrappedError) Error() string { return e.msg }
 func (e *wrappedError) Unwrap() error { return e.err }
+
+// tokenTransport adds the agent's token to every request where the
+// control API needs one (loopback TCP on Windows; see token).
+type tokenTransport struct {
+	path string
+	next http.RoundTripper
+}
+
+func (t tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if tok := token(t.path); tok != "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("Authorization", "Bearer "+tok)
+	}
+	return t.next.RoundTrip(r)
+}
+
+// CloseIdleConnections passes on to the transport, so Client.Close can.
+func (t tokenTransport) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}

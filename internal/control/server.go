@@ -4,6 +4,7 @@ package control
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -138,6 +139,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handlers.Add(1)
 	s.mu.Unlock()
 	defer s.handlers.Done()
+	if !s.authorised(r) {
+		s.fail(w, r, http.StatusUnauthorized, errors.New("wrong or missing token"), nil)
+		return
+	}
 	methods, ok := s.routes[r.URL.Path]
 	if !ok {
 		s.fail(w, r, http.StatusNotFound, fmt.Errorf("no endpoint %s", r.URL.Path), nil)
@@ -244,4 +249,17 @@ func (s *Server) write(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", contentJSON)
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
+}
+
+// authorised checks a request's token where the listener has one
+// (loopback TCP on Windows, which any local user can connect to); a
+// Unix socket is the user's own by its file mode.
+func (s *Server) authorised(r *http.Request) bool {
+	t, ok := s.ln.(interface{ Token() string })
+	if !ok || t.Token() == "" {
+		return true
+	}
+	want := "Bearer " + t.Token()
+	got := r.Header.Get("Authorization")
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }

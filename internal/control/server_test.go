@@ -136,3 +136,47 @@ func TestValidationErrorBody(t *testing.T) {
 	equal(t, "problems", body.Problems, twoProblems().Problems)
 	equal(t, "error", body.Error, twoProblems().Error())
 }
+
+// tokenListener is a loopback TCP listener with a token, as the control
+// API listens on Windows.
+type tokenListener struct {
+	net.Listener
+	tok string
+}
+
+func (l tokenListener) Token() string { return l.tok }
+
+// On a listener with a token (loopback TCP, which every local user can
+// reach), a request without the right token is refused before any
+// endpoint runs.
+func TestTokenRequired(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFake()
+	srv := Serve(tokenListener{ln, "s3cret-token"}, f, nil)
+	t.Cleanup(func() { srv.Close() })
+	url := "http://" + ln.Addr().String() + PathStatus
+	for _, tc := range []struct {
+		name, auth string
+		want       int
+	}{
+		{"no token", "", http.StatusUnauthorized},
+		{"wrong token", "Bearer guess", http.StatusUnauthorized},
+		{"right token", "Bearer s3cret-token", http.StatusOK},
+	} {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != tc.want {
+			t.Errorf("%s: status %d, want %d", tc.name, res.StatusCode, tc.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@
 package control
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -94,3 +95,15 @@ func checkOwner(path string) error {
 }
 
 func refused(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }
+
+// dialAgent dials the agent's socket, once it is sure the socket is ours.
+func dialAgent(ctx context.Context, path string) (net.Conn, error) {
+	if err := checkOwner(path); err != nil {
+		return nil, err
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, "unix", path)
+}
+
+// token: a Unix socket needs none, its mode keeps others out.
+func token(string) string { return "" }
