@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"os"
+	"strings"
 
 	"github.com/callhook/callhook/hooks"
 )
@@ -50,7 +51,7 @@ func (u *UI) startSave() {
 			u.saves.busy = false
 			if err != nil {
 				u.log.Error("save config", "err", err)
-				u.saves.failed = u.l.Tf("Could not save the settings: %v", err)
+				u.saves.failed = u.l.Tf("Could not save the settings: %v", u.l.errText(err))
 				u.banner.show(bannerError, u.saves.failed, "", nil)
 			} else {
 				// A save that works ends the failure it reported before.
@@ -85,6 +86,39 @@ func problemsOf(err error) []hooks.Problem {
 		return ve.Problems
 	}
 	return []hooks.Problem{{Message: err.Error()}}
+}
+
+// problems is problemsOf with each message in the window's language
+// (Msg); the error's own problems stay as they are.
+func (l tr) problems(err error) []hooks.Problem {
+	ps := problemsOf(err)
+	if l.lang != langGerman || len(ps) == 0 {
+		return ps
+	}
+	out := make([]hooks.Problem, len(ps))
+	for i, p := range ps {
+		p.Message = l.Msg(p.Message)
+		out[i] = p
+	}
+	return out
+}
+
+// errText is err's text in the window's language. In German, a
+// validation error is its problems ("path: message", each translated),
+// any other error its text as far as Msg knows it.
+func (l tr) errText(err error) string {
+	var ve *hooks.ValidationError
+	switch {
+	case l.lang != langGerman:
+		return err.Error()
+	case !errors.As(err, &ve):
+		return l.Msg(err.Error())
+	}
+	lines := make([]string, 0, len(ve.Problems))
+	for _, p := range l.problems(err) {
+		lines = append(lines, p.String())
+	}
+	return strings.Join(lines, "; ")
 }
 
 // fileStat is what the watcher compares: an editor's save or a

@@ -79,7 +79,21 @@ func TestSourceProblemNamesItsField(t *testing.T) {
 		{"expires led by its label", dialogConfig(), "en", func(t *testing.T, h *harness) { enter(t, h, h.u.settings.dialog.expires, "30") },
 			"dialog.expires", "Not saved: Expires (s) must be between 60 and 86400 seconds, not 30"},
 		{"expires led by its German label", dialogConfig(), "de", func(t *testing.T, h *harness) { enter(t, h, h.u.settings.dialog.expires, "30") },
-			"dialog.expires", "Nicht gespeichert: Gültigkeit (s) must be between 60 and 86400 seconds, not 30"},
+			"dialog.expires", "Nicht gespeichert: Gültigkeit (s) muss zwischen 60 und 86400 Sekunden liegen, nicht 30"},
+		{"missing upstream in German", proxyConfig(), "de", func(t *testing.T, h *harness) { enter(t, h, h.u.settings.proxy.upstream, "") },
+			"proxy.upstream", "Nicht gespeichert: Die Adresse der Telefonanlage ist im Proxy-Modus erforderlich (host oder host:port, z. B. pbx.example.com:5060)"},
+		{"upstream port out of range in German", proxyConfig(), "de", func(t *testing.T, h *harness) { enter(t, h, h.u.settings.proxy.upstream, "1.2.3.4:99999") },
+			"proxy.upstream", `Nicht gespeichert: "1.2.3.4:99999": Port 99999 liegt außerhalb des Bereichs (1-65535)`},
+		{"watch a SIP address in German", dialogConfig(), "de", func(t *testing.T, h *harness) { enter(t, h, h.u.settings.dialog.watch, `1002@pbx, "Mü:ller☎"`) },
+			"dialog.watch", `Nicht gespeichert: "1002@pbx" muss eine Nebenstelle oder ein Benutzername sein; "\"Mü:ller☎\"" muss eine Nebenstelle oder ein Benutzername sein`},
+		{"country code in German", proxyConfig(), "de", func(t *testing.T, h *harness) { h.u.settings.country.SetText("0049") },
+			"country", `Nicht gespeichert: Ländervorwahl muss aus den Ziffern der Ländervorwahl ohne + oder 00 bestehen (z. B. 49), nicht "0049"`},
+		{"queue in German", proxyConfig(), "de", func(t *testing.T, h *harness) {
+			q := h.u.settings.queues
+			q.add(hooks.Queue{Name: "Support", Numbers: []string{"200"}})
+			q.save()
+			q.rows[0].name.SetText("")
+		}, "queues", "Nicht gespeichert: Warteschlange 1: Name ist erforderlich"},
 		{"ca file", proxyConfig(), "en", func(t *testing.T, h *harness) {
 			h.u.settings.proxy.leg.transport.SetSelected("tls")
 			enter(t, h, h.u.settings.proxy.leg.caFile, "ca.pem")
@@ -108,7 +122,7 @@ func TestSourceProblemNamesItsField(t *testing.T) {
 				if where != tt.line {
 					t.Errorf("a problem shows under %s too: %q", where, text)
 				}
-				if strings.Contains(text, ": is ") || strings.Contains(text, "source.") {
+				if strings.Contains(text, ": is ") || strings.Contains(text, ": ist ") || strings.Contains(text, "source.") {
 					t.Errorf("problem under %s names no field or the config path: %q", where, text)
 				}
 			}

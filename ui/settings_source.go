@@ -297,7 +297,7 @@ func (d dialogFields) storePassword(s *settingsTab) {
 			cfg := s.u.cfg.Clone()
 			cfg.Source.Dialog.PasswordSecret = name
 			if err := s.u.commit(cfg); err != nil {
-				showMessage(cur.problems, s.u.l.Tf("Could not save the settings: %v", err))
+				showMessage(cur.problems, s.u.l.Tf("Could not save the settings: %v", s.u.l.errText(err)))
 			}
 			cur.dialog.showPassword(s.u.l, s.u.cfg.Source.Dialog.PasswordSecret, cur.storedSecret)
 		})

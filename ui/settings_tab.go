@@ -2,6 +2,7 @@ package ui
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -177,7 +178,7 @@ func (s *settingsTab) refresh() {
 func (s *settingsTab) save(set func(*hooks.Config)) []hooks.Problem {
 	cfg := s.u.cfg.Clone()
 	set(cfg)
-	ps := problemsOf(s.u.commit(cfg))
+	ps := s.u.l.problems(s.u.commit(cfg))
 	if len(ps) == 0 {
 		s.u.hooks.refresh()
 	}
@@ -325,17 +326,22 @@ func byLabel(label string) func(hooks.Problem) string {
 // named leads msg with subject, the label of what it is about, when msg
 // has no subject of its own: the config's messages follow the path that
 // names the field ("expires: must be …"), so without the path some start
-// with their verb.
+// with their verb. msg may be English or German (Msg).
 func named(subject, msg string) string {
 	verb, _, _ := strings.Cut(msg, " ")
-	switch verb {
-	case "is", "must", "needs", "may", "applies", "contains", "has":
-		if subject != "" {
-			return subject + " " + msg
-		}
+	if subject != "" && (slices.Contains(subjectVerbsEN, verb) || slices.Contains(subjectVerbsDE, verb)) {
+		return subject + " " + msg
 	}
 	return msg
 }
+
+// subjectVerbsEN are the words a message without a subject of its own
+// starts with ("is required"); subjectVerbsDE those its German starts
+// with ("ist erforderlich"), which i18n_msgs_test.go holds germanMsgs to.
+var (
+	subjectVerbsEN = []string{"is", "must", "needs", "may", "applies", "contains", "has"}
+	subjectVerbsDE = []string{"ist", "muss", "braucht", "darf", "gilt", "enthält", "hat"}
+)
 
 // setLogin installs or removes the autostart entry in the background (it
 // writes a file or the registry), then saves the setting.
