@@ -289,7 +289,7 @@ func (d dialogFields) storePassword(s *settingsTab) {
 		s.u.do(func() {
 			cur := s.u.settings
 			if err != nil {
-				cur.dialog.passwordState.SetText(s.u.l.Tf("Could not store the password in the keychain: %v", err))
+				cur.dialog.passwordState.SetText(s.u.l.Tf("Could not store the password in the keychain: %v", s.u.l.errText(err)))
 				return
 			}
 			d.password.SetText("")
