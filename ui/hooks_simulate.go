@@ -70,7 +70,7 @@ func newSimulateForm(u *UI, s simulation) *simulateForm {
 	f.name.SetText(s.name)
 	f.name.SetPlaceHolder(l.T("optional"))
 	queue := widget.NewFormItem(l.T("Queue"), f.queue)
-	queue.HintText = l.T("A queue name makes it a queue call: the hooks for queue calls fire.")
+	queue.HintText = l.T("A queue name makes it a queue call.")
 	f.items = []*widget.FormItem{
 		widget.NewFormItem(l.T("Call"), f.dir),
 		queue,

@@ -138,7 +138,9 @@ func (h *hooksTab) row(hk hooks.Hook) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
 	summary := widget.NewLabel(h.summary(hk))
-	summary.Truncation = fyne.TextTruncateEllipsis
+	// Wrapped, not cut: the triggers in words come first, and where the
+	// hook goes must stay in sight.
+	summary.Wrapping = fyne.TextWrapWord
 	test := widget.NewButtonWithIcon(l.T("Test"), theme.MediaPlayIcon(), func() {
 		if hk, ok := h.u.cfg.Hook(id); ok {
 			h.u.runTest(hk.Clone(), firstTrigger(hk.Triggers), r.result)
