@@ -28,10 +28,10 @@ var notDrawn = map[rune]string{'＆': "sanitizeNotice"}
 // Every character the window draws of its own must be in fyne's bundled
 // fonts: where the system has no fallback font (the Windows build), a
 // missing one shows as �. That is every English message and German
-// translation, every other non-ASCII character in the package's string
-// literals (separators such as · and —, ellipses, the look-alikes), and
-// the texts of other packages the window shows as they are: the
-// placeholder menu and the presets.
+// translation (of the engine's messages too), every other non-ASCII
+// character in the package's string literals (separators such as · and
+// —, ellipses, the look-alikes), and the texts of other packages the
+// window shows as they are: the placeholder menu and the presets.
 func TestBundledFontsHaveEveryGlyph(t *testing.T) {
 	texts := map[string]string{} // text -> where it comes from
 	for _, m := range messages(t) {
@@ -39,6 +39,9 @@ func TestBundledFontsHaveEveryGlyph(t *testing.T) {
 	}
 	for k, v := range german {
 		texts[v] = fmt.Sprintf("German for %q", k)
+	}
+	for k, v := range germanMsgs {
+		texts[v] = fmt.Sprintf("German for the engine's %q", k)
 	}
 	for lit, where := range nonASCIILiterals(t) {
 		texts[lit] = where

@@ -54,7 +54,7 @@ func TestTestText(t *testing.T) {
 			"Zugestellt · HTTP 200 · 12 ms"},
 		{"German nothing listening", langGerman, hooks.ActionPost,
 			TestResult{Err: refused}, errors.New(refused),
-			"Nicht zugestellt: " + refused},
+			"Nicht zugestellt: Keine Verbindung zu 127.0.0.1:8099 möglich: Dort lauscht niemand"},
 		{"German browser", langGerman, hooks.ActionBrowser,
 			TestResult{Excerpt: "opened " + opened + " in the default browser"}, nil,
 			opened + " im Standardbrowser geöffnet."},

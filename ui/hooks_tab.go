@@ -293,19 +293,20 @@ func (u *UI) runTest(hk hooks.Hook, t call.Trigger, out *widget.Label) {
 	})
 }
 
-// testText words a test's outcome: delivered or not and why, the HTTP
-// status and the time taken when there was an answer to time (a failure
-// without one shows no "0 ms"), then the start of the response; for a
-// browser hook, what it opened.
+// testText words a test's outcome: delivered or not and why (the
+// engine's words, in the window's language), the HTTP status and the
+// time taken when there was an answer to time (a failure without one
+// shows no "0 ms"), then the start of the response; for a browser hook,
+// what it opened.
 func testText(l tr, action string, res TestResult, err error) string {
 	if err != nil && res.Err == "" && res.Status == 0 {
 		// The test did not run: the agent, not the hook, failed.
-		return l.Tf("Test failed: %v", err)
+		return l.Tf("Test failed: %v", l.errText(err))
 	}
 	failed := err != nil || res.Err != ""
 	if action == hooks.ActionBrowser {
 		if failed {
-			return l.T("Not opened") + ": " + sanitize(res.Err, maxTestError)
+			return l.T("Not opened") + ": " + sanitize(l.Msg(res.Err), maxTestError)
 		}
 		if where, ok := openedURL(res.Excerpt); ok {
 			return l.Tf("Opened %s in the default browser.", sanitize(where, maxTestError))
@@ -325,7 +326,7 @@ func testText(l tr, action string, res TestResult, err error) string {
 	}
 	text := strings.Join(parts, " · ")
 	if res.Err != "" {
-		text += ": " + sanitize(res.Err, maxTestError)
+		text += ": " + sanitize(l.Msg(res.Err), maxTestError)
 	}
 	if ex := strings.TrimSpace(res.Excerpt); ex != "" {
 		text += "\n" + sanitize(ex, 300)
