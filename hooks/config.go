@@ -43,6 +43,10 @@ type Config struct {
 	Source      Source  `json:"source"`
 	Queues      []Queue `json:"queues,omitempty"`
 	Hooks       []Hook  `json:"hooks"`
+	// DisabledManagedHooks lists the ids of hooks managed by the
+	// administrator's policy that the user switched off; the policy
+	// honours an id only where its hook has user_can_disable (policy.go).
+	DisabledManagedHooks []string `json:"disabled_managed_hooks,omitempty"`
 	// UI holds the desktop app's own settings; the CLI ignores them.
 	UI UISettings `json:"ui,omitzero"`
 }
@@ -185,6 +189,7 @@ func (h *Hook) Clone() Hook {
 func (c *Config) Clone() *Config {
 	n := *c
 	n.Source.Dialog.Watch = slices.Clone(c.Source.Dialog.Watch)
+	n.DisabledManagedHooks = slices.Clone(c.DisabledManagedHooks)
 	if c.Queues != nil {
 		n.Queues = make([]Queue, len(c.Queues))
 		for i, q := range c.Queues {

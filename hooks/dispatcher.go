@@ -45,6 +45,7 @@ var ErrClosed = errors.New("dispatcher closed")
 type Dispatcher struct {
 	j        *Journal
 	cfg      atomic.Pointer[Config]
+	policy   atomic.Pointer[Policy] // checked at every attempt (policy_dispatch.go); nil: none
 	log      *slog.Logger
 	secrets  Secrets
 	opener   Opener
@@ -353,7 +354,9 @@ func (d *Dispatcher) Test(ctx context.Context, hook Hook, trigger call.Trigger) 
 	id := testWebhookID()
 	now := d.clock.Now()
 	var out outcome
-	if hook.Action == ActionBrowser {
+	if err := d.policy.Load().refuse(&hook); err != nil {
+		out = outcome{err: err, permanent: true}
+	} else if hook.Action == ActionBrowser {
 		out = openBrowser(d.opener, &hook, data)
 	} else {
 		data.Secret = d.secrets.Get

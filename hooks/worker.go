@@ -314,7 +314,11 @@ func (d *Dispatcher) attempt(jb job) (retry bool) {
 	data := templates.Data{Trigger: row.trigger, Call: row.call, CountryCode: row.countryCode, Now: row.eventAt}
 	now := d.clock.Now()
 	var out outcome
-	if h.Action == ActionBrowser {
+	if err := d.policy.Load().refuse(h); err != nil {
+		// Refused before anything is rendered or sent: the policy in
+		// force now decides, not the one when the call came in.
+		out = outcome{err: err, permanent: true}
+	} else if h.Action == ActionBrowser {
 		// Held until the outcome is recorded, so a second browser
 		// delivery of this call and hook sees the first one's. Per call
 		// and hook: an opener that hangs holds up nothing else.
