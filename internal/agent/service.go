@@ -400,11 +400,12 @@ func (s *Service) ShowWindow() error {
 
 // Status is the agent's state for `callhook status`.
 func (s *Service) Status(ctx context.Context) control.Status {
-	cfg := s.e.Config()
+	// What runs: the user's config under the administrator's policy.
+	cfg := s.e.Effective()
 	st := control.Status{
 		PID: os.Getpid(), Kind: s.kind, Version: s.version, Config: s.config, Data: s.e.DataDir(),
 		Started: s.started, Enabled: cfg.Enabled, Hooks: len(cfg.Hooks), Mode: string(cfg.Source.Mode),
-		Source: s.SourceStatus(), Calls: s.ActiveCalls(),
+		Source: s.SourceStatus(), Calls: s.ActiveCalls(), Policy: s.e.PolicyStatus(),
 	}
 	if n, err := s.e.Journal().Pending(ctx); err == nil {
 		st.Pending = n

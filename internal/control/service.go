@@ -48,4 +48,8 @@ type Status struct {
 	Pending int             `json:"pending"` // deliveries waiting in the outbox
 	Window  bool            `json:"window"`  // the window process is running
 	Tray    bool            `json:"tray"`    // the tray icon is up
+	// Policy is the administrator's policy in force, where it comes
+	// from, when it was fetched and the last error; Active false when
+	// there is none.
+	Policy hooks.PolicyStatus `json:"policy"`
 }

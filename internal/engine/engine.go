@@ -39,8 +39,10 @@ type Engine struct {
 	// other attached, and leave a source running that nothing stops.
 	swap sync.Mutex
 
-	mu      sync.Mutex
-	cfg     *hooks.Config
+	mu  sync.Mutex
+	cfg *hooks.Config // the user's config, as saved
+	// eff is the config in force: cfg under the policy (policy.go).
+	eff     *hooks.Config
 	running runningSource
 	// launching is the id of the source being started, whose reports
 	// count before it is attached; sourceIDs numbers the sources.
@@ -55,19 +57,30 @@ type Engine struct {
 
 	stopExpire context.CancelFunc
 	expireDone chan struct{}
+
+	// policy is the administrator's policy (policy.go).
+	policy policyState
 }
 
+// Option configures an Engine.
+type Option func(*Engine)
+
 // Open opens the journal under data and builds the dispatcher and tracker
-// for cfg. Nothing runs until Start.
-func Open(data string, cfg *hooks.Config, log *slog.Logger) (*Engine, error) {
+// for cfg (under the policy, with WithPolicy). Nothing runs until Start.
+func Open(data string, cfg *hooks.Config, log *slog.Logger, opts ...Option) (*Engine, error) {
 	j, err := hooks.Open(data)
 	if err != nil {
 		return nil, err
 	}
 	e := &Engine{data: data, log: log, journal: j, cfg: cfg, secrets: hooks.Keyring{},
 		newSource: newSource, failed: make(chan error, 1)}
-	e.disp = hooks.NewDispatcher(j, cfg, hooks.WithLogger(log), hooks.WithSecrets(e.secrets))
-	e.tracker = sip.NewTracker(cfg.User, queueRules(cfg), e.handle)
+	for _, o := range opts {
+		o(e)
+	}
+	pol := e.loadPolicy()
+	e.eff = pol.Apply(cfg)
+	e.disp = hooks.NewDispatcher(j, e.eff, hooks.WithLogger(log), hooks.WithSecrets(e.secrets), hooks.WithPolicy(pol))
+	e.tracker = sip.NewTracker(e.eff.User, queueRules(e.eff), e.handle)
 	return e, nil
 }
 
@@ -125,9 +138,10 @@ func (e *Engine) Start(ctx context.Context) error {
 	ectx, cancel := context.WithCancel(context.Background())
 	e.stopExpire, e.expireDone = cancel, make(chan struct{})
 	go e.expireLoop(ectx)
+	e.startPolicy(ctx)
 	e.swap.Lock()
 	defer e.swap.Unlock()
-	return e.launch(ctx, e.Config().Source)
+	return e.launch(ctx, e.Effective().Source)
 }
 
 // expireLoop ends calls past their maximum age until ctx ends.
@@ -145,31 +159,59 @@ func (e *Engine) expireLoop(ctx context.Context) {
 	}
 }
 
-// Config returns the config in force. Callers must not change it.
+// Config returns the user's config, as given to Open or SetConfig: what
+// the window edits and saves. Effective is the config in force. Callers
+// must not change it.
 func (e *Engine) Config() *hooks.Config {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.cfg
 }
 
-// SetConfig makes cfg the config in force; the source restarts when its
-// settings changed. A new source that does not start leaves the running
-// one running (the error says why); only when none is left does the
-// source count as failed.
+// Effective returns the config in force: the user's under the
+// administrator's policy, managed hooks included. Callers must not
+// change it.
+func (e *Engine) Effective() *hooks.Config {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.eff
+}
+
+// SetConfig makes cfg the user's config, in force under the policy; the
+// source restarts when its settings changed. A new source that does not
+// start leaves the running one running (the error says why); only when
+// none is left does the source count as failed.
 func (e *Engine) SetConfig(ctx context.Context, cfg *hooks.Config) error {
 	e.swap.Lock()
 	defer e.swap.Unlock()
 	e.mu.Lock()
 	e.cfg = cfg
-	running := e.running.cfg
+	pol := e.policy.current
 	e.mu.Unlock()
-	e.disp.SetConfig(cfg)
-	e.tracker.SetQueues(cfg.User, queueRules(cfg))
-	if reflect.DeepEqual(running, cfg.Source) {
+	return e.apply(ctx, pol)
+}
+
+// apply puts the user's config under pol in force; the caller holds
+// e.swap.
+func (e *Engine) apply(ctx context.Context, pol *hooks.Policy) error {
+	e.mu.Lock()
+	e.policy.current = pol
+	eff := pol.Apply(e.cfg)
+	e.eff = eff
+	running := e.running.cfg
+	user := e.cfg
+	e.mu.Unlock()
+	for _, p := range user.PolicyProblems(pol) {
+		e.log.Warn("refused by the policy", "problem", p.String())
+	}
+	e.disp.SetPolicy(pol)
+	e.disp.SetConfig(eff)
+	e.tracker.SetQueues(eff.User, queueRules(eff))
+	if reflect.DeepEqual(running, eff.Source) {
 		return nil
 	}
-	err := e.replaceSource(ctx, running, cfg.Source)
-	if err != nil && e.Status().State == sip.StateOff && cfg.Source.Mode != hooks.SourceNone {
+	err := e.replaceSource(ctx, running, eff.Source)
+	if err != nil && e.Status().State == sip.StateOff && eff.Source.Mode != hooks.SourceNone {
 		e.sourceFailed(err)
 	}
 	return err
@@ -232,6 +274,7 @@ func (e *Engine) sourceFailed(err error) {
 // Calls in progress are not ended: the proxy keeps them in its state
 // file, and the next start carries them on.
 func (e *Engine) Close(ctx context.Context) error {
+	e.stopPolicyLoop()
 	e.swap.Lock()
 	e.detachSource().stop()
 	e.swap.Unlock()

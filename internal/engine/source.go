@@ -86,7 +86,7 @@ func (e *Engine) replaceSource(ctx context.Context, old, cfg hooks.Source) error
 // detached the source before. A source failing later is reported on
 // Failed.
 func (e *Engine) launch(ctx context.Context, sc hooks.Source) error {
-	cfg := *e.Config()
+	cfg := *e.Effective()
 	cfg.Source = sc
 	id := e.sourceIDs.Add(1)
 	e.mu.Lock()
