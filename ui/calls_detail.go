@@ -66,7 +66,7 @@ func (c *callsTab) detailContent(r CallRow, d DeliveryRow) fyne.CanvasObject {
 	// masked (hooks.SecretRecorder), but it quotes what the receiver or
 	// the network said: it is shown sanitised, like a caller's name.
 	if d.Err != "" {
-		e := add(l.T("Error"), sanitize(d.Err, maxDetailError))
+		e := add(l.T("Error"), sanitize(l.Msg(d.Err), maxDetailError))
 		e.Importance = widget.DangerImportance
 		e.Selectable = true
 	}
@@ -117,7 +117,7 @@ func (c *callsTab) fillDetail(box *fyne.Container, d DeliveryDetail, err error) 
 			line += " · " + ms
 		}
 		if a.Err != "" {
-			line += " · " + sanitize(a.Err, maxDetailError)
+			line += " · " + sanitize(l.Msg(a.Err), maxDetailError)
 		}
 		t := widget.NewLabel(line)
 		t.Wrapping = fyne.TextWrapWord

@@ -267,7 +267,7 @@ func (c *callsTab) deliveryRow(r CallRow, d DeliveryRow) fyne.CanvasObject {
 	if d.Err == "" {
 		return row
 	}
-	errText := widget.NewLabel(sanitize(d.Err, 200))
+	errText := widget.NewLabel(sanitize(c.u.l.Msg(d.Err), 200))
 	errText.Importance = widget.DangerImportance
 	errText.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(row, errText)

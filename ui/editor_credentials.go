@@ -85,7 +85,7 @@ func (e *editor) storeURLPassword() {
 	e.keychain(name, pw, func(err error) {
 		e.urlStore.Enable()
 		if err != nil {
-			showMessage(e.urlMsg, e.u.l.Tf("Could not store the password in the keychain: %v", err))
+			showMessage(e.urlMsg, e.u.l.Tf("Could not store the password in the keychain: %v", e.u.l.errText(err)))
 			return
 		}
 		if strings.TrimSpace(e.url.Text) != raw {

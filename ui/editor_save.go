@@ -92,7 +92,7 @@ func (e *editor) check() []string {
 // problemTexts lists the validation problems that concern this hook.
 func (e *editor) problemTexts(err error) []string {
 	var out []string
-	for _, p := range problemsOf(err) {
+	for _, p := range e.u.l.problems(err) {
 		if p.Hook != "" && p.Hook != e.h.ID {
 			continue
 		}
@@ -104,7 +104,7 @@ func (e *editor) problemTexts(err error) []string {
 	}
 	if err != nil && len(out) == 0 {
 		// Problems elsewhere in the file block saving this hook too.
-		out = append(out, e.u.l.Tf("The config has problems outside this hook: %v", err))
+		out = append(out, e.u.l.Tf("The config has problems outside this hook: %v", e.u.l.errText(err)))
 	}
 	return out
 }

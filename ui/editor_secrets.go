@@ -260,7 +260,7 @@ func (hl *headerList) store(r *headerRow) {
 		r.secret.Enable()
 		r.storing = false
 		if err != nil {
-			showMessage(hl.msg, l.Tf("Could not store the secret in the keychain: %v", err))
+			showMessage(hl.msg, l.Tf("Could not store the secret in the keychain: %v", l.errText(err)))
 			return
 		}
 		showMessage(hl.msg, "")

@@ -59,7 +59,7 @@ func (s *signingSecret) generate() {
 	s.label.SetText(s.e.u.l.T("Storing the key in the keychain…"))
 	s.e.keychain(name, key, func(err error) {
 		if err != nil {
-			s.label.SetText(s.e.u.l.Tf("Could not store the key in the keychain: %v", err))
+			s.label.SetText(s.e.u.l.Tf("Could not store the key in the keychain: %v", s.e.u.l.errText(err)))
 			return
 		}
 		s.key = key

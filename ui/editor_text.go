@@ -31,13 +31,13 @@ func (e *editor) checkTemplates() (urlErr, bodyErr string, warns []string) {
 	if e.h.URL == "" {
 		urlErr = e.u.l.T("Enter the URL to call, for example https://crm.example.com/search?phone={remote|e164}")
 	} else if u, err := templates.ParseURL(e.h.URL); err != nil {
-		urlErr = err.Error()
+		urlErr = e.u.l.Msg(err.Error())
 	} else {
 		warn(templates.Warnings(u.Template(), e.h.Triggers))
 	}
 	if e.h.Action == hooks.ActionPost && e.h.Body != "" {
 		if b, err := templates.ParseBody(e.h.Body, e.h.ContentTypeOrDefault()); err != nil {
-			bodyErr = err.Error()
+			bodyErr = e.u.l.Msg(err.Error())
 		} else {
 			warn(templates.Warnings(b.Template(), e.h.Triggers))
 			if u := b.Unescaped(); len(u) > 0 {
@@ -71,7 +71,7 @@ func (e *editor) updatePreview() {
 		if s, err := u.Render(d); err == nil {
 			e.preview.SetText(s)
 		} else {
-			e.preview.SetText(err.Error())
+			e.preview.SetText(e.u.l.Msg(err.Error()))
 		}
 	}
 	e.bodyPreview.SetText("")
@@ -82,7 +82,7 @@ func (e *editor) updatePreview() {
 		out, err := b.Render(d)
 		s := string(out)
 		if err != nil {
-			s = err.Error()
+			s = e.u.l.Msg(err.Error())
 		}
 		if len(s) > maxPreview {
 			s = s[:maxPreview] + "…"

@@ -56,7 +56,7 @@ func failureText(l tr, e Event) (title, body string) {
 	if name == "" {
 		name = d.HookID
 	}
-	reason := d.Err
+	reason := l.Msg(d.Err)
 	if d.StatusCode != 0 {
 		reason = fmt.Sprintf("HTTP %d", d.StatusCode)
 	}

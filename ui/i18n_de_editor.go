@@ -18,8 +18,4 @@ func init() {
 	} {
 		german[k] = v
 	}
-	// The editor no longer asks "Discard changes?" (issue #11, point 2):
-	// its old strings leave the catalogue until i18n_de.go drops them.
-	delete(german, "Discard changes?")
-	delete(german, "This hook has changes that are not saved because of the problems shown. Discard them?")
 }

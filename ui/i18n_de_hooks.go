@@ -43,11 +43,4 @@ func init() {
 	} {
 		german[k] = v
 	}
-	// "Simulate a call" asks which call to play, and the call is under
-	// way, not done, when the agent answers; Test names the trigger in
-	// words: the old strings leave the catalogue until i18n_de.go drops
-	// them.
-	delete(german, "Simulating an incoming call from +49 30 1234567 (Jane Doe)…")
-	delete(german, "Simulated call done: see its deliveries in the Calls tab.")
-	delete(german, "Testing with sample data for %s…")
 }

@@ -17,7 +17,4 @@ func init() {
 	} {
 		german[k] = v
 	}
-	// The password line says whether one is stored, not that one just
-	// was: the old wording leaves the catalogue until i18n_de.go drops it.
-	delete(german, "Stored in the keychain as %s.")
 }

@@ -105,7 +105,7 @@ func (u *UI) reload() {
 		cfg, err := u.b.Reload()
 		u.do(func() {
 			if err != nil {
-				u.banner.show(bannerError, u.l.Tf("The config file changed on disk but has problems; the running settings stay in effect until it is fixed: %v", err), "", nil)
+				u.banner.show(bannerError, u.l.Tf("The config file changed on disk but has problems; the running settings stay in effect until it is fixed: %v", u.l.errText(err)), "", nil)
 				return
 			}
 			relang := cfg.UI.Language != u.cfg.UI.Language
