@@ -47,7 +47,7 @@ func startAgent(p paths, std stdio) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e, err := engine.Open(p.data, cfg, log)
+	e, err := engine.Open(p.data, cfg, log, engine.WithPolicy(newPolicyWatcher(p, log)))
 	if err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		return exitFailure
@@ -76,8 +76,9 @@ func startAgent(p paths, std stdio) int {
 		log.Error("start", "err", err)
 	}
 	go svc.WatchConfig(ctx, configWatchEvery, nil)
+	eff := e.Effective()
 	log.Info("callhook agent running", "version", version, "config", p.config, "data", p.data, "tray", tray,
-		"hooks", len(cfg.Hooks), "enabled", cfg.Enabled, "source", cfg.Source.Mode)
+		"hooks", len(eff.Hooks), "enabled", eff.Enabled, "source", eff.Source.Mode, "policy", policyLines(e.PolicyStatus())[0])
 	a.Run(ctx)
 	log.Info("quitting: finishing deliveries in flight", "timeout", drainTimeout)
 	srv.Close()

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/hooks"
@@ -37,14 +41,16 @@ func cmdConfig(p paths, args []string, std stdio) int {
 	return exitUsage
 }
 
-// configCheck prints every problem and warning; errors exit 2.
+// configCheck prints every problem and warning, the policy's included;
+// errors exit 2.
 func configCheck(p paths, std stdio) int {
 	cfg, err := hooks.Load(p.config)
 	if err != nil {
 		fmt.Fprintf(std.err, "%v\n", err)
 		return exitUsage
 	}
-	if err := cfg.Validate(); err != nil {
+	pol, code := checkPolicy(p, std)
+	if err := cfg.ValidateWith(pol); err != nil {
 		var ve *hooks.ValidationError
 		if errors.As(err, &ve) {
 			fmt.Fprintf(std.err, "%s: %d problem(s):\n", p.config, len(ve.Problems))
@@ -56,12 +62,49 @@ func configCheck(p paths, std stdio) int {
 		}
 		return exitUsage
 	}
-	for _, w := range append(cfg.Warnings(), cfg.E164Warnings()...) {
+	for _, w := range slices.Concat(cfg.Warnings(), cfg.E164Warnings(), cfg.PolicyWarnings(pol)) {
 		fmt.Fprintf(std.err, "warning: %s\n", w)
 	}
-	fmt.Fprintf(std.out, "%s: ok (%d hooks, source %s)\n", p.config, len(cfg.Hooks), cfg.Source.Mode)
+	if code != exitOK {
+		return code
+	}
+	eff := pol.Apply(cfg)
+	fmt.Fprintf(std.out, "%s: ok (%d hooks, source %s)\n", p.config, len(eff.Hooks), eff.Source.Mode)
 	return exitOK
 }
+
+// checkPolicy reads the administrator's policy as the agent would, asks
+// its provisioning URL once, and prints the policy line. A policy file
+// that does not read or validate is exit 2: what the config is checked
+// against is unknown. A provisioning URL that fails is reported, and the
+// cached policy checked against.
+func checkPolicy(p paths, std stdio) (*hooks.Policy, int) {
+	w := newPolicyWatcher(p, slog.New(slog.DiscardHandler))
+	w.Load()
+	ctx, cancel := context.WithTimeout(context.Background(), policyCheckTimeout)
+	defer cancel()
+	pol := w.Refresh(ctx)
+	st := w.Status()
+	if !st.Active && st.Error == "" {
+		return nil, exitOK
+	}
+	for i, l := range policyLines(st) {
+		if i == 0 {
+			fmt.Fprintf(std.out, "policy: %s\n", l)
+		} else {
+			fmt.Fprintf(std.out, "        %s\n", l)
+		}
+	}
+	if fileErr, _ := w.Errors(); fileErr != nil {
+		fmt.Fprintf(std.err, "policy: %v\n", fileErr)
+		return pol, exitUsage
+	}
+	return pol, exitOK
+}
+
+// policyCheckTimeout bounds config check's request to the provisioning
+// URL.
+const policyCheckTimeout = 15 * time.Second
 
 // configInit writes a starter config: the global switch on, no source, a
 // country code proposed from the locale in getenv, and one example hook

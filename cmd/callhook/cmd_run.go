@@ -40,7 +40,7 @@ func cmdRun(p paths, args []string, std stdio) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	e, err := engine.Open(p.data, cfg, log)
+	e, err := engine.Open(p.data, cfg, log, engine.WithPolicy(newPolicyWatcher(p, log)))
 	if err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		return exitFailure
@@ -53,8 +53,9 @@ func cmdRun(p paths, args []string, std stdio) int {
 	if err != nil {
 		log.Error("control API not available: callhook status, simulate and hooks test will not see this process", "err", err)
 	}
+	eff := e.Effective()
 	log.Info("callhook running", "version", version, "config", p.config, "data", p.data,
-		"hooks", len(cfg.Hooks), "enabled", cfg.Enabled, "source", cfg.Source.Mode)
+		"hooks", len(eff.Hooks), "enabled", eff.Enabled, "source", eff.Source.Mode, "policy", policyLines(e.PolicyStatus())[0])
 	// Caught from here on: a SIGHUP's default action ends the process.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)

@@ -61,10 +61,16 @@ func printStatus(std stdio, st control.Status, now time.Time) {
 	fmt.Fprintf(w, "config:   %s\n", st.Config)
 	fmt.Fprintf(w, "data:     %s\n", st.Data)
 	onOff := "on"
-	if !st.Enabled {
+	switch {
+	case !st.Policy.Policy.Enabled():
+		onOff = "off (the policy's \"hooks_enabled\": false)"
+	case !st.Enabled:
 		onOff = "off (\"enabled\": false)"
 	}
 	fmt.Fprintf(w, "hooks:    %d configured, %s\n", st.Hooks, onOff)
+	for i, l := range policyLines(st.Policy) {
+		fmt.Fprintf(w, "%-10s%s\n", yesNo(i == 0, "policy:", ""), l)
+	}
 	fmt.Fprintf(w, "source:   %s\n", sourceLine(st))
 	fmt.Fprintf(w, "calls:    %d in progress\n", len(st.Calls))
 	for _, c := range st.Calls {
