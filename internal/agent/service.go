@@ -164,7 +164,7 @@ func (s *Service) Config() *hooks.Config { return s.e.Config().Clone() }
 
 // Save writes cfg to the config file and applies it.
 func (s *Service) Save(cfg *hooks.Config) error {
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.ValidateWith(s.e.Policy()); err != nil {
 		return err
 	}
 	s.writeMu.Lock()
@@ -213,7 +213,7 @@ func (s *Service) Reload() (*hooks.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.ValidateWith(s.e.Policy()); err != nil {
 		return nil, err
 	}
 	err = s.e.SetConfig(s.ctx, cfg)
@@ -259,7 +259,8 @@ func (s *Service) Test(ctx context.Context, h hooks.Hook, t call.Trigger) (ui.Te
 
 // HookTest fires the configured hook id once with sample data.
 func (s *Service) HookTest(ctx context.Context, id string, t call.Trigger) (hooks.Result, error) {
-	cfg := s.e.Config()
+	// The hooks in force: the user's and the policy's managed ones.
+	cfg := s.e.Effective()
 	for _, h := range cfg.Hooks {
 		if h.ID == id {
 			return s.e.Dispatcher().Test(ctx, h, t)

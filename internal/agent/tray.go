@@ -114,15 +114,18 @@ func (t *trayIcon) redraw() {
 			t.toggle.Uncheck()
 		}
 	}
+	// The icon shows what runs: a policy may switch every hook off
+	// whatever the user's switch says.
+	on := cfg.Enabled && t.a.svc.e.Effective().Enabled
 	tip := tx.Enabled
 	switch {
 	case failing:
 		tip = tx.Failing
-	case !cfg.Enabled:
+	case !on:
 		tip = tx.Disabled
 	}
 	systray.SetTooltip(tip)
-	icon := ui.TrayIcon(cfg.Enabled, failing).Content()
+	icon := ui.TrayIcon(on, failing).Content()
 	if string(icon) != string(t.icon) {
 		t.icon = icon
 		systray.SetIcon(osIcon(icon))
