@@ -164,6 +164,44 @@ var germanMsgs = map[string]string{
 	"hook %s: signing secret: %w":                             "Hook %s: Signaturschlüssel: %w",
 	"hook %s: signing secret %q: %w":                          "Hook %s: Signaturschlüssel %q: %w",
 
+	// The administrator's policy: its own problems (hooks/policy_validate.go),
+	// what it refuses in the user's config and managed hooks
+	// (hooks/policy_apply.go) and deliveries it stops (hooks/policy_hosts.go).
+	// A PolicyError with one problem is "invalid policy " + origin + ": " +
+	// path + ": " + message; an allowed_hosts entry's problem is its %q and
+	// a sentence.
+	"invalid policy %s: %s: %s":          "Ungültige Richtlinie %s: %s: %s",
+	"(no origin)":                        "(ohne Herkunft)",
+	"%q":                                 "%q",
+	"%q is used by another managed hook": "%q wird schon von einem anderen verwalteten Hook verwendet",
+	"is sent to provisioning_url, which is not set": "ist für provisioning_url bestimmt, das nicht gesetzt ist",
+	"%q is not a URL": "%q ist keine URL",
+	"%q must be an https URL: a policy decides where calls are sent, and must not be open to tampering on the way": "%q muss eine https-URL sein: Eine Richtlinie bestimmt, wohin Anrufe gesendet werden, und darf unterwegs nicht manipulierbar sein",
+	"%q has no host": "%q hat keinen Host",
+	"%q: put no credentials in the URL; name a keychain secret in provisioning_token_secret": "%q: Schreiben Sie keine Zugangsdaten in die URL; nennen Sie ein Geheimnis aus dem Schlüsselbund in provisioning_token_secret",
+	"%q: write the host only, e.g. %s":                                                 "%q: Schreiben Sie nur den Host, z. B. %s",
+	"%q: write a host name only, e.g. crm.example.com":                                 "%q: Schreiben Sie nur einen Hostnamen, z. B. crm.example.com",
+	"%q: write the host without a port: every port of the host is allowed":             "%q: Schreiben Sie den Host ohne Port: Jeder Port des Hosts ist erlaubt",
+	"%q: name a host (crm.example.com) or a domain's hosts (*.example.org)":            "%q: Nennen Sie einen Host (crm.example.com) oder die Hosts einer Domain (*.example.org)",
+	"%q: a wildcard may only begin the entry, as in *.example.org":                     "%q: Das Sternchen darf nur am Anfang des Eintrags stehen, wie in *.example.org",
+	"%q is not a host name (letters, digits and - between dots, e.g. crm.example.com)": "%q ist kein Hostname (Buchstaben, Ziffern und - zwischen Punkten, z. B. crm.example.com)",
+	"%q is not a hook id (letters, digits, - and _)":                                   "%q ist keine Hook-ID (Buchstaben, Ziffern, - und _)",
+	"%q is the id of a hook managed by the policy %s: give your hook another id":       "%q ist die ID eines Hooks, den die Richtlinie %s verwaltet: Geben Sie Ihrem Hook eine andere ID",
+	"the policy does not let the user switch this hook off":                            "Die Richtlinie erlaubt dem Benutzer nicht, diesen Hook abzuschalten",
+	"no managed hook with this id":                                                     "Kein verwalteter Hook mit dieser ID",
+	"managed hook %q: %w":                                                              "Verwalteter Hook %q: %w",
+	"managed hook %q: %w (%s)":                                                         "Verwalteter Hook %q: %w (%s)",
+	"managed hook %q stays on: the policy %s does not let you switch it off":           "Der verwaltete Hook %q bleibt eingeschaltet: Die Richtlinie %s erlaubt Ihnen nicht, ihn abzuschalten",
+	"managed hook %q is never sent: %v":                                                "Der verwaltete Hook %q wird nie gesendet: %v",
+	"host not allowed by the policy":                                                   "Host durch die Richtlinie nicht erlaubt",
+	"%w: the URL names no host the policy %s could allow":                              "%w: Die URL nennt keinen Host, den die Richtlinie %s erlauben könnte",
+	"host %q is not in allowed_hosts of the policy %s (allowed: %s)":                   "Der Host %q steht nicht in allowed_hosts der Richtlinie %s (erlaubt: %s)",
+	// What a HostError lists when the policy allows no host at all.
+	"none":                                 "keine",
+	"hooks are switched off by the policy": "Hooks abgeschaltet durch die Richtlinie",
+	"hook %s: %w %s: nothing is sent":      "Hook %s: %w %s: Es wird nichts gesendet",
+	"hook %s: %w: no request sent":         "Hook %s: %w: Keine Anfrage gesendet",
+
 	// Secrets (hooks/secrets.go).
 	"secret %q not found: set it with `callhook secret set %s` or %s": "Geheimnis %q nicht gefunden: Legen Sie es mit `callhook secret set %s` oder %s an",
 	"secret not found": "Geheimnis nicht gefunden",

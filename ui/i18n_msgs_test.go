@@ -52,6 +52,9 @@ var msgSources = []string{
 	"../hooks/browser.go",
 	"../hooks/deliver.go",
 	"../hooks/secrets.go",
+	"../hooks/policy_apply.go",
+	"../hooks/policy_validate.go",
+	"../hooks/policy_hosts.go",
 	"../templates/parse.go",
 	"../templates/url.go",
 	"../templates/body.go",
@@ -959,5 +962,144 @@ func TestProblemsInTheWindowsLanguage(t *testing.T) {
 	}
 	if got := de.errText(errors.New("no answer within 10 s")); got != "Keine Antwort innerhalb von 10 s" {
 		t.Errorf("German errText of a plain error = %q", got)
+	}
+}
+
+// TestMsgPolicyMessages: what the administrator's policy says, about
+// itself (ParsePolicy), about the user's config (ValidateWith,
+// PolicyWarnings, SetManagedHookOff) and about a delivery it stops
+// (Dispatcher.Test), reads in German. Each case checks the engine's
+// English too, so that it tests what the engine says.
+func TestMsgPolicyMessages(t *testing.T) {
+	const origin = "/etc/callhook/policy.json"
+	parse := func(js string) error {
+		t.Helper()
+		_, err := hooks.ParsePolicy([]byte(js), origin)
+		if err == nil {
+			t.Fatalf("ParsePolicy(%s) = nil, want a problem", js)
+		}
+		return err
+	}
+	// One problem: the whole error reads in German.
+	one := parse(`{"version": 1, "allowed_hosts": ["https://crm.example.com/api"]}`).Error()
+	// Several: each problem by itself, as the window lists them.
+	var pe *hooks.PolicyError
+	if err := parse(`{"version": 1, "allowed_hosts": ["crm.example.com:443", "*.*.example.org", "crm_x.example.com", "*."],
+		"provisioning_url": "http://policy.example.com/p.json"}`); !errors.As(err, &pe) {
+		t.Fatalf("ParsePolicy = %v, want a *hooks.PolicyError", err)
+	}
+	problem := func(path string) string {
+		for _, p := range pe.Problems {
+			if p.Path == path {
+				return p.Message
+			}
+		}
+		t.Errorf("no policy problem at %s: %v", path, pe.Problems)
+		return ""
+	}
+	p, err := hooks.ParsePolicy([]byte(`{"version": 1, "allowed_hosts": ["*.example.org"], "hooks": [
+		{"id": "crm", "triggers": ["incoming.answer"], "action": "get", "url": "https://crm.example.org/calls"},
+		{"id": "erp", "triggers": ["incoming.answer"], "action": "get", "url": "https://erp.example.com/calls"}]}`), origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sampleConfig()
+	cfg.DisabledManagedHooks = []string{"crm", "no good"}
+	var ve *hooks.ValidationError
+	if err := cfg.ValidateWith(p); !errors.As(err, &ve) {
+		t.Fatalf("ValidateWith = %v, want problems", err)
+	}
+	configProblem := func(path string) string {
+		for _, p := range ve.Problems {
+			if p.Path == path {
+				return p.Message
+			}
+		}
+		t.Errorf("no problem at %s: %v", path, ve.Problems)
+		return ""
+	}
+	warning := func(hook string) string {
+		for _, w := range cfg.PolicyWarnings(p) {
+			if w.Hook == hook {
+				return w.Message
+			}
+		}
+		t.Errorf("no policy warning for %s", hook)
+		return ""
+	}
+	locked := cfg.SetManagedHookOff(p, "crm", true)
+	unknown := cfg.SetManagedHookOff(p, "nope", true)
+	if locked == nil || unknown == nil {
+		t.Fatalf("SetManagedHookOff = %v, %v, want refusals", locked, unknown)
+	}
+	off := false
+	refused := func(p *hooks.Policy) string {
+		h := sampleConfig().Hooks[1]
+		d := hooks.NewDispatcher(nil, sampleConfig(), hooks.WithPolicy(p), hooks.WithSecrets(hooks.MapSecrets{}),
+			hooks.WithOpener(hooks.OpenerFunc(func(string) error { return nil })), hooks.WithLogger(slog.New(slog.DiscardHandler)))
+		res, _ := d.Test(context.Background(), h, call.IncomingHangup)
+		return res.Error
+	}
+
+	tests := []struct{ name, in, wantEN, want string }{
+		{"a policy with one problem", one,
+			`invalid policy /etc/callhook/policy.json: allowed_hosts[0]: "https://crm.example.com/api": write the host only, e.g. crm.example.com`,
+			`Ungültige Richtlinie /etc/callhook/policy.json: allowed_hosts[0]: "https://crm.example.com/api": Schreiben Sie nur den Host, z. B. crm.example.com`},
+		{"allowed host with a port", problem("allowed_hosts[0]"),
+			`"crm.example.com:443": write the host without a port: every port of the host is allowed`,
+			`"crm.example.com:443": Schreiben Sie den Host ohne Port: Jeder Port des Hosts ist erlaubt`},
+		{"allowed host with a wildcard inside", problem("allowed_hosts[1]"),
+			`"*.*.example.org": a wildcard may only begin the entry, as in *.example.org`,
+			`"*.*.example.org": Das Sternchen darf nur am Anfang des Eintrags stehen, wie in *.example.org`},
+		{"allowed host no host name", problem("allowed_hosts[2]"),
+			`"crm_x.example.com" is not a host name (letters, digits and - between dots, e.g. crm.example.com)`,
+			`"crm_x.example.com" ist kein Hostname (Buchstaben, Ziffern und - zwischen Punkten, z. B. crm.example.com)`},
+		{"allowed host a bare wildcard", problem("allowed_hosts[3]"),
+			`"*.": name a host (crm.example.com) or a domain's hosts (*.example.org)`,
+			`"*.": Nennen Sie einen Host (crm.example.com) oder die Hosts einer Domain (*.example.org)`},
+		{"provisioning url over http", problem("provisioning_url"),
+			`"http://policy.example.com/p.json" must be an https URL: a policy decides where calls are sent, and must not be open to tampering on the way`,
+			`"http://policy.example.com/p.json" muss eine https-URL sein: Eine Richtlinie bestimmt, wohin Anrufe gesendet werden, und darf unterwegs nicht manipulierbar sein`},
+		{"user hook host not allowed", configProblem("hooks[log].url"),
+			`host "crm.example.com" is not in allowed_hosts of the policy /etc/callhook/policy.json (allowed: *.example.org)`,
+			`Der Host "crm.example.com" steht nicht in allowed_hosts der Richtlinie /etc/callhook/policy.json (erlaubt: *.example.org)`},
+		{"user hook with a managed id", configProblem("hooks[crm].id"),
+			`"crm" is the id of a hook managed by the policy /etc/callhook/policy.json: give your hook another id`,
+			`"crm" ist die ID eines Hooks, den die Richtlinie /etc/callhook/policy.json verwaltet: Geben Sie Ihrem Hook eine andere ID`},
+		{"disabled managed hook no id", configProblem("disabled_managed_hooks[1]"),
+			`"no good" is not a hook id (letters, digits, - and _)`,
+			`"no good" ist keine Hook-ID (Buchstaben, Ziffern, - und _)`},
+		{"managed hook stays on", warning("crm"),
+			`managed hook "crm" stays on: the policy /etc/callhook/policy.json does not let you switch it off`,
+			`Der verwaltete Hook "crm" bleibt eingeschaltet: Die Richtlinie /etc/callhook/policy.json erlaubt Ihnen nicht, ihn abzuschalten`},
+		{"managed hook never sent", warning("erp"),
+			`managed hook "erp" is never sent: host "erp.example.com" is not in allowed_hosts of the policy /etc/callhook/policy.json (allowed: *.example.org)`,
+			`Der verwaltete Hook "erp" wird nie gesendet: Der Host "erp.example.com" steht nicht in allowed_hosts der Richtlinie /etc/callhook/policy.json (erlaubt: *.example.org)`},
+		{"switch a locked managed hook off", locked.Error(),
+			`managed hook "crm": the policy does not let the user switch this hook off (/etc/callhook/policy.json)`,
+			`Verwalteter Hook "crm": Die Richtlinie erlaubt dem Benutzer nicht, diesen Hook abzuschalten (/etc/callhook/policy.json)`},
+		{"switch an unknown managed hook off", unknown.Error(),
+			`managed hook "nope": no managed hook with this id`,
+			`Verwalteter Hook "nope": Kein verwalteter Hook mit dieser ID`},
+		{"delivery to a host not allowed", refused(p),
+			`hook log: host "crm.example.com" is not in allowed_hosts of the policy /etc/callhook/policy.json (allowed: *.example.org): no request sent`,
+			`Hook log: Der Host "crm.example.com" steht nicht in allowed_hosts der Richtlinie /etc/callhook/policy.json (erlaubt: *.example.org): Keine Anfrage gesendet`},
+		{"delivery with no host allowed", refused(&hooks.Policy{AllowedHosts: []string{}, Origin: origin}),
+			`hook log: host "crm.example.com" is not in allowed_hosts of the policy /etc/callhook/policy.json (allowed: none): no request sent`,
+			`Hook log: Der Host "crm.example.com" steht nicht in allowed_hosts der Richtlinie /etc/callhook/policy.json (erlaubt: keine): Keine Anfrage gesendet`},
+		{"delivery with hooks off", refused(&hooks.Policy{HooksEnabled: &off, Origin: origin}),
+			`hook log: hooks are switched off by the policy /etc/callhook/policy.json: nothing is sent`,
+			`Hook log: Hooks abgeschaltet durch die Richtlinie /etc/callhook/policy.json: Es wird nichts gesendet`},
+	}
+	de := newTr(langGerman)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.in != tt.wantEN {
+				t.Fatalf("the engine says %q, want %q", tt.in, tt.wantEN)
+			}
+			if got := de.Msg(tt.in); got != tt.want {
+				t.Errorf("Msg(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
 	}
 }
