@@ -51,18 +51,8 @@ func decode(data []byte) (*Config, error) {
 	}
 	s := strict{pos: positions(data)}
 	s.check(tree, reflect.TypeFor[Config](), "", "")
-	slices.SortStableFunc(s.errs, func(a, b posError) int { return cmp.Compare(s.pos[a.key], s.pos[b.key]) })
-	switch len(s.errs) {
-	case 0:
-	case 1:
-		return nil, s.error(data, 0)
-	default:
-		var b strings.Builder
-		fmt.Fprintf(&b, "%d problems:", len(s.errs))
-		for i := range s.errs {
-			b.WriteString("\n  " + s.error(data, i).Error())
-		}
-		return nil, errors.New(b.String())
+	if err := s.result(data); err != nil {
+		return nil, err
 	}
 	var c Config
 	if err := json.Unmarshal(data, &c); err != nil {
@@ -351,4 +341,22 @@ func sortedKeys(m map[string]any) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// result is the error of the problems found, in the order they stand in
+// data: the one problem, or all of them in one message; nil for none.
+func (s *strict) result(data []byte) error {
+	slices.SortStableFunc(s.errs, func(a, b posError) int { return cmp.Compare(s.pos[a.key], s.pos[b.key]) })
+	switch len(s.errs) {
+	case 0:
+		return nil
+	case 1:
+		return s.error(data, 0)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d problems:", len(s.errs))
+	for i := range s.errs {
+		b.WriteString("\n  " + s.error(data, i).Error())
+	}
+	return errors.New(b.String())
 }

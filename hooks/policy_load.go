@@ -2,14 +2,11 @@ package hooks
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"reflect"
-	"slices"
-	"strings"
 )
 
 // LoadPolicy reads, decodes and validates the policy file at path. A
@@ -78,18 +75,8 @@ func decodePolicy(data []byte) (*Policy, error) {
 	if v, ok := obj["hooks"]; ok && v != nil {
 		s.checkManaged(v)
 	}
-	slices.SortStableFunc(s.errs, func(a, b posError) int { return cmp.Compare(s.pos[a.key], s.pos[b.key]) })
-	switch len(s.errs) {
-	case 0:
-	case 1:
-		return nil, s.error(data, 0)
-	default:
-		var b strings.Builder
-		fmt.Fprintf(&b, "%d problems:", len(s.errs))
-		for i := range s.errs {
-			b.WriteString("\n  " + s.error(data, i).Error())
-		}
-		return nil, errors.New(b.String())
+	if err := s.result(data); err != nil {
+		return nil, err
 	}
 	var p Policy
 	if err := json.Unmarshal(data, &p); err != nil {
