@@ -43,6 +43,11 @@ type Backend interface {
 	SimulateWith(ctx context.Context, dir call.Direction, remote, name, queue string) error
 	// SourceStatus returns the call event source's condition.
 	SourceStatus() SourceStatus
+	// Policy says which administrator's policy is in force, from where,
+	// when it was fetched and its last error; Active false for none. The
+	// window shows its managed hooks, checks hook URLs against its
+	// allowed hosts and locks what it fixes.
+	Policy() hooks.PolicyStatus
 	// SetSecret stores a secret in the OS keychain (service "callhook",
 	// account name).
 	SetSecret(name, value string) error
@@ -143,6 +148,10 @@ const (
 	// ShowWindow: the agent asks the window to come to the front (the
 	// tray's Show, a second launch).
 	ShowWindow
+	// PolicyChanged: another administrator's policy came into force
+	// (its file changed, the provisioning URL served a new one); the
+	// window asks Policy for it.
+	PolicyChanged
 )
 
 // Event is pushed by the Backend to subscribers.

@@ -31,10 +31,12 @@ type fakeBackend struct {
 	SimulateFn     func(context.Context, call.Direction, string, string) error
 	SimulateWithFn func(ctx context.Context, d call.Direction, remote, name, queue string) error
 	SourceStatusFn func() SourceStatus
+	PolicyFn       func() hooks.PolicyStatus
 	SetSecretFn    func(name, value string) error
 
 	mu      sync.Mutex
 	cfg     *hooks.Config
+	policy  hooks.PolicyStatus
 	saves   []*hooks.Config
 	secrets map[string]string
 	subs    []func(Event)
@@ -59,11 +61,11 @@ func (f *fakeBackend) Save(cfg *hooks.Config) error {
 	if f.SaveFn != nil {
 		return f.SaveFn(cfg)
 	}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := cfg.ValidateWith(f.policy.Policy); err != nil {
+		return err
+	}
 	f.cfg = cfg.Clone()
 	f.saves = append(f.saves, cfg.Clone())
 	return nil
@@ -146,6 +148,32 @@ func (f *fakeBackend) SourceStatus() SourceStatus {
 		return f.SourceStatusFn()
 	}
 	return SourceStatus{State: "off"}
+}
+
+// Policy returns the policy set with setPolicy; none by default. Save
+// checks against it, as the agent does.
+func (f *fakeBackend) Policy() hooks.PolicyStatus {
+	if f.PolicyFn != nil {
+		return f.PolicyFn()
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st := f.policy
+	st.Policy = st.Policy.Clone()
+	return st
+}
+
+// setPolicy puts p in force, from origin; the window hears of it with
+// a PolicyChanged event.
+func (f *fakeBackend) setPolicy(p *hooks.Policy, origin string) {
+	f.mu.Lock()
+	f.policy = hooks.PolicyStatus{}
+	if p != nil {
+		p = p.Clone()
+		p.Origin = origin
+		f.policy = hooks.PolicyStatus{Active: true, File: origin, From: origin, Policy: p}
+	}
+	f.mu.Unlock()
 }
 
 func (f *fakeBackend) SetSecret(name, value string) error {

@@ -98,6 +98,9 @@ func NewService(ctx context.Context, e *engine.Engine, o ServiceOptions) *Servic
 	})
 	e.OnStatus(func(st sip.Status) { s.Publish(ui.Event{Kind: ui.SourceChanged, Source: sourceStatus(st)}) })
 	e.OnCall(func(call.Event) { s.Publish(ui.Event{Kind: ui.CallsChanged}) })
+	// The window redraws its managed hooks, allowed hosts and locked
+	// settings; it asks Policy for the new one.
+	e.OnPolicy(func(*hooks.Policy) { s.Publish(ui.Event{Kind: ui.PolicyChanged}) })
 	return s
 }
 
@@ -382,6 +385,10 @@ func (s *Service) Wait(ctx context.Context, callID string) error {
 
 // SourceStatus returns the call source's condition.
 func (s *Service) SourceStatus() ui.SourceStatus { return sourceStatus(s.e.Status()) }
+
+// Policy says which administrator's policy is in force, from where and
+// since when.
+func (s *Service) Policy() hooks.PolicyStatus { return s.e.PolicyStatus() }
 
 // SetSecret stores a secret in the OS keychain.
 func (s *Service) SetSecret(name, value string) error {

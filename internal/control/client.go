@@ -61,6 +61,7 @@ type Client struct {
 	// The last values fetched, for the reads that cannot fail.
 	config *hooks.Config
 	source ui.SourceStatus
+	policy hooks.PolicyStatus
 	calls  []call.Call
 }
 
@@ -144,6 +145,31 @@ func (c *Client) SourceStatus() ui.SourceStatus {
 		c.source = st
 	}
 	return c.source
+}
+
+// Policy returns the administrator's policy in force, or the status
+// fetched last when the agent does not answer in time.
+func (c *Client) Policy() hooks.PolicyStatus {
+	var st hooks.PolicyStatus
+	err := c.fetch(PathPolicy, &st)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err == nil {
+		withOrigin(&st)
+		c.policy = st
+	}
+	st = c.policy
+	st.Policy = c.policy.Policy.Clone()
+	return st
+}
+
+// withOrigin puts back what JSON does not carry: the policy's origin,
+// which its messages name ("host … is not in allowed_hosts of the policy
+// /etc/callhook/policy.json").
+func withOrigin(st *hooks.PolicyStatus) {
+	if st.Policy != nil && st.Policy.Origin == "" {
+		st.Policy.Origin = st.From
+	}
 }
 
 // ActiveCalls returns the calls in progress, or those fetched last when
@@ -238,6 +264,7 @@ func (c *Client) SetSecret(name, value string) error {
 func (c *Client) Status(ctx context.Context) (Status, error) {
 	var st Status
 	err := c.do(ctx, http.MethodGet, PathStatus, nil, &st)
+	withOrigin(&st.Policy)
 	return st, err
 }
 

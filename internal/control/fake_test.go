@@ -30,6 +30,7 @@ type fakeService struct {
 	SimulateFn     func(context.Context, call.Direction, string, string) error
 	SimulateWithFn func(ctx context.Context, d call.Direction, remote, name, queue string) error
 	SourceStatusFn func() ui.SourceStatus
+	PolicyFn       func() hooks.PolicyStatus
 	SetSecretFn    func(name, value string) error
 	StatusFn       func(context.Context) Status
 	ShowWindowFn   func() error
@@ -52,6 +53,7 @@ func newFake() *fakeService {
 	return &fakeService{
 		ConfigFn:       hooks.Default,
 		SourceStatusFn: func() ui.SourceStatus { return ui.SourceStatus{State: "off"} },
+		PolicyFn:       func() hooks.PolicyStatus { return hooks.PolicyStatus{} },
 		ActiveCallsFn:  func() []call.Call { return nil },
 		StatusFn:       func(context.Context) Status { return Status{Kind: "agent"} },
 		subscribed:     make(chan struct{}, 16),
@@ -83,6 +85,7 @@ func (f *fakeService) SimulateWith(ctx context.Context, d call.Direction, remote
 	return f.SimulateWithFn(ctx, d, remote, name, queue)
 }
 func (f *fakeService) SourceStatus() ui.SourceStatus             { return f.SourceStatusFn() }
+func (f *fakeService) Policy() hooks.PolicyStatus                { return f.PolicyFn() }
 func (f *fakeService) SetSecret(name, value string) error        { return f.SetSecretFn(name, value) }
 func (f *fakeService) Status(ctx context.Context) Status         { return f.StatusFn(ctx) }
 func (f *fakeService) ShowWindow() error                         { return f.ShowWindowFn() }

@@ -90,6 +90,7 @@ func testEvents() (sent, want []ui.Event) {
 		{Kind: ui.SourceChanged, Source: testSource()},
 		{Kind: ui.DeliveryDone, Delivery: final, Call: c},
 		{Kind: ui.ShowWindow},
+		{Kind: ui.PolicyChanged},
 	}
 	want = append([]ui.Event(nil), sent...)
 	want[0].Call, want[2].Call = wantCall, wantCall

@@ -119,6 +119,7 @@ func (s *Server) routeTable() map[string]map[string]http.HandlerFunc {
 		PathDelivery:     {http.MethodPost: s.delivery},
 		PathSimulate:     {http.MethodPost: s.simulate},
 		PathSource:       {http.MethodGet: s.source},
+		PathPolicy:       {http.MethodGet: s.policy},
 		PathSecret:       {http.MethodPost: s.setSecret},
 		PathEvents:       {http.MethodGet: s.events},
 		PathStatus:       {http.MethodGet: s.status},

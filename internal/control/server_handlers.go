@@ -75,6 +75,10 @@ func (s *Server) source(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, r, s.svc.SourceStatus(), nil)
 }
 
+func (s *Server) policy(w http.ResponseWriter, r *http.Request) {
+	s.respond(w, r, s.svc.Policy(), nil)
+}
+
 // setSecret takes the value from the body only; neither it nor the body
 // is ever logged.
 func (s *Server) setSecret(w http.ResponseWriter, r *http.Request) {

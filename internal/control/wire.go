@@ -18,6 +18,7 @@ const (
 	PathDelivery     = "/v1/delivery"         // POST: Delivery
 	PathSimulate     = "/v1/simulate"         // POST: Simulate
 	PathSource       = "/v1/source"           // GET: SourceStatus
+	PathPolicy       = "/v1/policy"           // GET: Policy
 	PathSecret       = "/v1/secret"           // POST: SetSecret
 	PathEvents       = "/v1/events"           // GET: the NDJSON event stream
 	PathStatus       = "/v1/status"           // GET: Status
