@@ -26,6 +26,9 @@ type editor struct {
 	u       *UI
 	h       hooks.Hook // the draft, rebuilt from the widgets on every change
 	isNew   bool       // not in the config yet: its id follows its name
+	// readOnly: a hook of the administrator's policy, shown but not
+	// edited (editor_policy.go).
+	readOnly bool
 	unsaved bool
 	loading bool // set while widgets are filled in: no change events then
 
@@ -63,6 +66,7 @@ type editor struct {
 	warns       *widget.Label
 	state       *widget.Label
 	testOut     *widget.Label
+	form        fyne.CanvasObject // every field, without the buttons above
 	content     fyne.CanvasObject
 }
 
@@ -188,14 +192,14 @@ func (e *editor) build() {
 	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(back, e.undoBtn), test),
 		e.state, e.errs, e.warns, e.testOut)
 
-	form := container.NewVBox(
+	e.form = container.NewVBox(
 		widget.NewForm(widget.NewFormItem(l.T("Name"), e.name)),
 		section(l.T("Fires on")), triggers,
 		section(l.T("Action")), e.action,
 		section(l.T("URL")), urlRow, e.urlMsg, e.urlWarn, e.urlHint,
 		widget.NewLabel(l.T("Preview with sample data:")), e.preview,
 		e.bodyBox, e.httpBox)
-	e.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(form)))
+	e.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(e.form)))
 }
 
 func newTriggerGroup(e *editor, ts []call.Trigger, labels []string) *triggerGroup {

@@ -10,7 +10,7 @@ import (
 // An editor that was closed or replaced (undo, a reload) saves nothing:
 // work it started, such as a keychain write, may still call it.
 func (e *editor) changed() {
-	if e.loading || e.u.hooks.editor != e {
+	if e.loading || e.readOnly || e.u.hooks.editor != e {
 		return
 	}
 	e.autosave()
@@ -65,8 +65,16 @@ func (e *editor) holding() bool {
 // check validates the draft and shows every problem; it returns the
 // errors (warnings do not stop saving).
 func (e *editor) check() []string {
+	if e.readOnly {
+		return e.checkManaged()
+	}
 	errs := e.collect()
 	urlErr, bodyErr, warns := e.checkTemplates()
+	if urlErr == "" {
+		// A host the administrator's policy does not allow is refused
+		// where it is typed, not only by the agent's save.
+		urlErr = e.hostRefused()
+	}
 	showMessage(e.urlMsg, urlErr)
 	showMessage(e.bodyMsg, bodyErr)
 	urlWarn, bodyWarn, headerWarns := e.e164Warnings()
@@ -80,7 +88,7 @@ func (e *editor) check() []string {
 		errs = append(errs, bodyErr)
 	}
 	if len(errs) == 0 {
-		errs = e.problemTexts(e.configWith(true).Validate())
+		errs = e.problemTexts(e.configWith(true).ValidateWith(e.u.policy()))
 	}
 	e.showProblems(errs, warns)
 	e.headers.showHint()
@@ -120,7 +128,8 @@ func (e *editor) showProblems(errs, warns []string) {
 func (e *editor) configWith(typed bool) *hooks.Config {
 	cfg := e.u.cfg.Clone()
 	if e.isNew {
-		e.h.ID = uniqueID(cfg, slug(e.h.Name))
+		// The policy's managed hooks hold their ids too.
+		e.h.ID = uniqueID(e.u.policy().Apply(cfg), slug(e.h.Name))
 	}
 	h := e.h.Clone()
 	if !typed {

@@ -29,6 +29,8 @@ func (u *UI) handle(e Event) {
 		u.calls.changed()
 	case ShowWindow:
 		u.show()
+	case PolicyChanged:
+		u.fetchPolicy()
 	}
 	if u.tray != nil {
 		u.tray.update()

@@ -36,6 +36,12 @@ type hooksTab struct {
 	sim       simulation      // what "Simulate a call" played last
 	editor    *editor
 	rows      map[string]*hookRow
+	// pol is the administrator's policy as last heard (see policy.go);
+	// managed the rows of its managed hooks, policyOff says it switches
+	// every hook off.
+	pol       hooks.PolicyStatus
+	managed   map[string]*hookRow
+	policyOff *fyne.Container
 }
 
 type hookRow struct {
@@ -45,15 +51,21 @@ type hookRow struct {
 
 func newHooksTab(u *UI) *hooksTab {
 	h := &hooksTab{u: u, list: container.NewVBox(), status: widget.NewLabel(""), sim: defaultSimulation()}
+	if u.hooks != nil {
+		h.pol = u.hooks.pol // a rebuild in another language
+	} else {
+		h.pol = u.b.Policy()
+	}
 	h.status.Wrapping = fyne.TextWrapWord
 	h.status.Hide()
 	h.off = h.offNotice()
+	h.policyOff = h.policyOffNotice()
 	add := widget.NewButtonWithIcon(u.l.T("Add hook"), theme.ContentAddIcon(), h.add)
 	add.Importance = widget.HighImportance
 	preset := widget.NewButtonWithIcon(u.l.T("New from preset"), theme.ContentAddIcon(), h.fromPreset)
 	sim := widget.NewButtonWithIcon(u.l.T("Simulate a call"), theme.MediaPlayIcon(), h.simulate)
 	bar := container.NewHBox(add, preset, sim)
-	h.page = container.NewBorder(container.NewVBox(bar, h.off, h.status), nil, nil, nil, container.NewVScroll(h.list))
+	h.page = container.NewBorder(container.NewVBox(bar, h.policyOff, h.off, h.status), nil, nil, nil, container.NewVScroll(h.list))
 	h.content = container.NewStack(h.page)
 	h.refresh()
 	return h
@@ -70,7 +82,8 @@ func (h *hooksTab) refresh() {
 	}
 	h.rows = map[string]*hookRow{}
 	h.list.RemoveAll()
-	if len(h.u.cfg.Hooks) == 0 {
+	managed := h.pol.Policy.ManagedHooks(h.u.cfg)
+	if len(h.u.cfg.Hooks) == 0 && len(managed) == 0 {
 		h.list.Add(h.emptyState())
 		return
 	}
@@ -79,6 +92,14 @@ func (h *hooksTab) refresh() {
 			h.list.Add(widget.NewSeparator())
 		}
 		h.list.Add(h.row(hk))
+	}
+	// The administrator's hooks come after the user's own.
+	h.managed = map[string]*hookRow{}
+	for i, m := range managed {
+		if i > 0 || len(h.u.cfg.Hooks) > 0 {
+			h.list.Add(widget.NewSeparator())
+		}
+		h.list.Add(h.managedRow(m))
 	}
 	h.list.Refresh()
 }
@@ -110,7 +131,9 @@ func (h *hooksTab) offNotice() *fyne.Container {
 // showGlobal shows the notice while the global switch is off; once it is
 // on, a simulation's word that nothing fired no longer holds.
 func (h *hooksTab) showGlobal() {
-	setVisible(h.off, !h.u.cfg.Enabled)
+	// The policy's switch comes first: the user's cannot turn hooks on.
+	setVisible(h.policyOff, !h.pol.Policy.Enabled())
+	setVisible(h.off, !h.u.cfg.Enabled && h.pol.Policy.Enabled())
 	if h.u.cfg.Enabled && h.statusOff {
 		h.statusOff = false
 		h.status.Hide()
@@ -223,7 +246,7 @@ func (h *hooksTab) duplicate(id string) {
 		return
 	}
 	dup := hk.Clone()
-	dup.ID = uniqueID(cfg, dup.ID)
+	dup.ID = uniqueID(h.pol.Policy.Apply(cfg), dup.ID) // a managed hook's id is taken too
 	dup.Name = h.u.l.Tf("%s (copy)", hk.Name)
 	// Two hooks alike would fire twice for every call: the copy waits
 	// until the user has made it different and switches it on.
@@ -261,6 +284,10 @@ func (h *hooksTab) closeEditor() {
 // so that its next edit does not write back what the file no longer says.
 func (h *hooksTab) reopen() {
 	if h.editor == nil || h.editor.isNew {
+		return
+	}
+	if h.editor.readOnly {
+		h.reopenManaged()
 		return
 	}
 	if _, ok := h.u.cfg.Hook(h.editor.h.ID); !ok {

@@ -61,6 +61,13 @@ type settingsTab struct {
 	// storedSecret names the keychain entry a password was stored in
 	// this session: the only way to know that one is stored.
 	storedSecret string
+	// The administrator's policy (settings_policy.go): its line, and the
+	// notes on the switch and the source it decides; sourceLocked says
+	// the source fields are disabled for it.
+	policyBox              *fyne.Container
+	policyLine             *widget.Label
+	globalNote, sourceNote *widget.Label
+	sourceLocked           bool
 }
 
 func newSettingsTab(u *UI) *settingsTab {
@@ -92,11 +99,13 @@ func newSettingsTab(u *UI) *settingsTab {
 	s.problems = message(widget.DangerImportance)
 	s.sourceProblem = message(widget.DangerImportance)
 	s.countryProblem = message(widget.DangerImportance)
+	s.buildPolicy()
 
 	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
 		s.problems,
-		section(l.T("Hooks")), s.global,
-		section(l.T("Call source")),
+		s.policyBox,
+		section(l.T("Hooks")), s.global, s.globalNote,
+		section(l.T("Call source")), s.sourceNote,
 		widget.NewForm(widget.NewFormItem(l.T("Source"), container.NewVBox(s.mode, s.sourceProblem)), widget.NewFormItem(l.T("Status"), s.status)),
 		s.proxy.content, s.dialog.content,
 		section(l.T("You")),
@@ -157,19 +166,23 @@ func (s *settingsTab) refresh() {
 	s.proxy.problems.clear()
 	s.dialog.problems.clear()
 	c := s.u.cfg
-	s.global.SetChecked(c.Enabled)
+	// What the policy decides shows as the policy says, not as the
+	// user's config does; showPolicy locks it.
+	src := s.source()
+	s.global.SetChecked(c.Enabled && s.u.policy().Enabled())
 	s.minimised.SetChecked(c.UI.StartMinimised)
 	s.login.SetChecked(c.UI.StartAtLogin)
 	s.notify.SetChecked(c.UI.Notify == nil || *c.UI.Notify)
 	s.language.SetSelectedIndex(max(0, index(s.languages, c.UI.Language)))
 	s.user.SetText(c.User)
 	s.country.SetText(c.CountryCode)
-	s.mode.SetSelectedIndex(max(0, index(s.modes, c.Source.Mode)))
-	s.proxy.load(c.Source.Proxy)
-	s.dialog.load(c.Source.Dialog)
+	s.mode.SetSelectedIndex(max(0, index(s.modes, src.Mode)))
+	s.proxy.load(src.Proxy)
+	s.dialog.load(src.Dialog)
 	s.queues.load(c.Queues)
 	s.showMode()
-	s.dialog.showPassword(s.u.l, c.Source.Dialog.PasswordSecret, s.storedSecret)
+	s.dialog.showPassword(s.u.l, src.Dialog.PasswordSecret, s.storedSecret)
+	s.showPolicy()
 	s.renderStatus()
 }
 
@@ -198,7 +211,7 @@ func (s *settingsTab) saveSetting(line *widget.Label, path string, word func(hoo
 // sourceTyped notes a key typed in a source field: the source applies
 // once typing pauses, or earlier when the field is left.
 func (s *settingsTab) sourceTyped() {
-	if s.loading {
+	if s.loading || s.sourceFixed() {
 		return
 	}
 	s.typed = true
@@ -220,7 +233,9 @@ func (s *settingsTab) sourceLeft() {
 // problem under its field. A problem shows only here, once the value is
 // applied, never while it is being typed.
 func (s *settingsTab) applySource() {
-	if s.loading {
+	// A source the policy fixes is shown, never written into the
+	// user's config.
+	if s.loading || s.sourceFixed() {
 		return
 	}
 	s.cancelPause()
@@ -504,7 +519,7 @@ func running(mode, state string) bool {
 // which the engine runs.
 func (s *settingsTab) formMode() string { return s.modes[max(0, s.mode.SelectedIndex())] }
 
-func (s *settingsTab) savedMode() string { return orDefault(s.u.cfg.Source.Mode, hooks.SourceNone) }
+func (s *settingsTab) savedMode() string { return orDefault(s.source().Mode, hooks.SourceNone) }
 
 func (s *settingsTab) showMode() {
 	mode := s.formMode()
