@@ -26,11 +26,11 @@ type editor struct {
 	u       *UI
 	h       hooks.Hook // the draft, rebuilt from the widgets on every change
 	isNew   bool       // not in the config yet: its id follows its name
+	unsaved bool
+	loading bool // set while widgets are filled in: no change events then
 	// readOnly: a hook of the administrator's policy, shown but not
 	// edited (editor_policy.go).
 	readOnly bool
-	unsaved bool
-	loading bool // set while widgets are filled in: no change events then
 
 	orig    hooks.Hook // the hook as the config held it when the editor opened
 	created bool       // the hook is new in this editor: undo removes it

@@ -68,7 +68,8 @@ func (e *editor) hostRefused() string {
 
 // disableAll disables every widget under o that takes input: in
 // containers, scrolls and forms. Fyne's own Form.Disable only disables
-// its submit buttons.
+// its submit and cancel buttons (which the editor's forms do not show),
+// not its items.
 func disableAll(o fyne.CanvasObject) {
 	switch w := o.(type) {
 	case *fyne.Container:
