@@ -68,6 +68,10 @@ type UI struct {
 	confirm func(title, msg string, yes func())
 	// dialogs are the dialogs open through showDialog, the top one last.
 	dialogs []dialog.Dialog
+	// after runs f on the UI goroutine once d has passed, unless the
+	// returned stop is called first; tests replace it with a clock they
+	// advance.
+	after func(d time.Duration, f func()) (stop func())
 
 	ctx    context.Context // cancelled on quit: ends backend calls
 	cancel context.CancelFunc
@@ -81,7 +85,14 @@ type UI struct {
 	source     SourceStatus
 	lastFailed bool // the last delivery failed: the tray shows an error
 
-	tabs     *container.AppTabs
+	tabs *container.AppTabs
+	tab  int // the tab selected last: the one a switch leaves
+	// leftWarning is the banner's warning of unsaved input left in the
+	// tab leftTab, while it shows.
+	leftWarning string
+	leftTab     int
+	// simFade clears the Hooks tab's word on a simulated call.
+	simFade  fade
 	banner   *banner
 	hooks    *hooksTab
 	calls    *callsTab
@@ -109,6 +120,7 @@ func New(a fyne.App, b Backend, opts Options) *UI {
 		cfg:    b.Config(),
 	}
 	u.confirm = u.confirmDelete
+	u.after = u.afterFunc
 	u.l = newTr(u.cfg.UI.Language)
 	a.SetIcon(assets.Icon)
 	u.win = a.NewWindow("Callhook")
@@ -276,7 +288,10 @@ func (u *UI) build() {
 		container.NewTabItem(u.l.T("Calls"), u.calls.content),
 		container.NewTabItem(u.l.T("Settings"), u.settings.content),
 	)
+	u.tab = 0
 	u.tabs.OnSelected = func(*container.TabItem) {
+		u.tabLeft(u.tab)
+		u.tab = u.tabs.SelectedIndex()
 		if u.tabs.SelectedIndex() == 1 && !u.calls.active {
 			// Shown again from what is loaded: the global switch may
 			// have changed what a call without deliveries says.
@@ -284,7 +299,7 @@ func (u *UI) build() {
 		}
 		u.calls.setActive(u.shown && u.tabs.SelectedIndex() == 1)
 	}
-	u.win.SetContent(container.NewBorder(u.banner.content, nil, nil, nil, u.tabs))
+	u.win.SetContent(u.banner.over(u.tabs))
 	switch {
 	case rebuilding:
 		u.tabs.SelectIndex(sel)
@@ -294,6 +309,62 @@ func (u *UI) build() {
 		u.tabs.SelectIndex(2)
 	case u.opts.Tab == TabEditor && len(u.cfg.Hooks) > 0:
 		u.hooks.edit(u.cfg.Hooks[0].ID)
+	}
+}
+
+// tabLeft warns when the tab just left (index i) holds input that is not
+// saved. It warns rather than asks: the input stays where it is, and a
+// question would stand between the user and the tab they chose. The
+// warning names the tab and offers the way back; it goes once they are
+// back.
+func (u *UI) tabLeft(i int) {
+	now := u.tabs.SelectedIndex()
+	if u.leftWarning != "" && u.banner.message() == u.leftWarning && now == u.leftTab {
+		u.banner.hide()
+	}
+	if i == now {
+		return
+	}
+	var msg string
+	name := u.tabs.Items[i].Text
+	switch i {
+	case 0:
+		// Going elsewhere is the next action: the word on the last
+		// simulated call has served.
+		u.hooks.clearSimulation()
+		if u.hooks.dirty() {
+			msg = u.l.Tf("You left unsaved input in %s: it is kept there until you finish or undo it.", name)
+		}
+	case 2:
+		// Leaving the tab leaves the field: what was typed into the
+		// source applies now, and only what it refuses is unsaved.
+		u.settings.sourceLeft()
+		if u.settings.unsaved() {
+			msg = u.l.Tf("You left unsaved input in %s: it is kept there until you finish it.", name)
+		}
+	}
+	if msg == "" {
+		return
+	}
+	u.leftWarning, u.leftTab = msg, i
+	u.banner.show(bannerWarning, msg, u.l.T("Go back"), func() { u.tabs.SelectIndex(i) })
+}
+
+// afterFunc is the real clock behind after. The timer fires on its own
+// goroutine; a stop that comes after it fired but before f reached the
+// UI goroutine still holds.
+func (u *UI) afterFunc(d time.Duration, f func()) (stop func()) {
+	stopped := false // read and written on the UI goroutine only
+	t := time.AfterFunc(d, func() {
+		u.do(func() {
+			if !stopped && !u.stopped {
+				f()
+			}
+		})
+	})
+	return func() {
+		stopped = true
+		t.Stop()
 	}
 }
 

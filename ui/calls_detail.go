@@ -47,7 +47,13 @@ func (c *callsTab) detailContent(r CallRow, d DeliveryRow) fyne.CanvasObject {
 		hook += " (" + d.HookID + ")"
 	}
 	add(l.T("Hook"), hook)
-	add(l.T("Trigger"), string(d.Trigger))
+	// The wire name follows in brackets: it is what the journal, the CSV
+	// export and a receiver's payload say.
+	trigger := deliveryTrigger(l, d.Trigger)
+	if wire := sanitize(string(d.Trigger), maxNoticeText); wire != trigger {
+		trigger += " (" + wire + ")"
+	}
+	add(l.T("Trigger"), trigger)
 	if d.Action != "" {
 		add(l.T("Action"), d.Action)
 	}

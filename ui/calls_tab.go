@@ -211,7 +211,7 @@ func (c *callsTab) callRow(r CallRow) fyne.CanvasObject {
 	cl := r.Call
 	head := fmt.Sprintf("%s %s%s · %s", arrow(c.u.l, cl.Direction), party(cl.Remote()), simulatedMark(l, cl), cl.Start.Local().Format(timeLayout))
 	if cl.Queue != "" {
-		head += " · " + l.Tf("queue %s", cl.Queue)
+		head += " · " + l.Tf("queue %s", sanitize(cl.Queue, maxNoticeText))
 	}
 	if cl.Outcome != "" {
 		head += " · " + outcomeText(l, cl.Outcome)
@@ -245,7 +245,7 @@ func (c *callsTab) deliveryRow(r CallRow, d DeliveryRow) fyne.CanvasObject {
 	case hooks.StateDropped:
 		icon.SetResource(theme.ContentRemoveIcon())
 	}
-	parts := []string{hookName(d), string(d.Trigger), stateText(l, d.State)}
+	parts := []string{hookName(d), deliveryTrigger(l, d.Trigger), stateText(l, d.State)}
 	if d.StatusCode != 0 {
 		parts = append(parts, fmt.Sprintf("HTTP %d", d.StatusCode))
 	}

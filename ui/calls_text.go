@@ -63,6 +63,13 @@ func stateText(l tr, s hooks.State) string {
 	return sanitize(string(s), maxNoticeText)
 }
 
+// deliveryTrigger names a delivery's trigger as the editor does
+// ("Incoming calls: Answered"); one this version does not know keeps its
+// wire name, which comes from the journal and is sanitised.
+func deliveryTrigger(l tr, t call.Trigger) string {
+	return sanitize(triggerName(l, t), maxNoticeText)
+}
+
 func hookName(d DeliveryRow) string {
 	if d.HookName == "" {
 		return d.HookID

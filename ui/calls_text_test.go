@@ -18,10 +18,10 @@ func TestFailedDeliveryWithoutResponseShowsNoLatency(t *testing.T) {
 	h, _ := historyHarness(t, sampleConfig(), sampleHistory())
 	c := h.u.calls
 	text := labels(c.history)
-	if !strings.Contains(text, "Log call · incoming.hangup · delivered · HTTP 200 · 120 ms") {
+	if !strings.Contains(text, "Log call · Incoming calls: Ended · delivered · HTTP 200 · 120 ms") {
 		t.Errorf("a delivery with a response lacks its latency:\n%s", text)
 	}
-	if !strings.Contains(text, "Log call · incoming.missed · failed · 6 attempts") {
+	if !strings.Contains(text, "Log call · Incoming calls: Missed · failed · 6 attempts") {
 		t.Errorf("the failed delivery's row is not as expected:\n%s", text)
 	}
 	if zeroMS.MatchString(text) {

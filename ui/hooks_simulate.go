@@ -136,6 +136,7 @@ func (h *hooksTab) play(s simulation) {
 		msg = l.Tf("Simulating an incoming call from %s…", s.party())
 	}
 	h.statusOff = false
+	h.u.simFade.cancel()
 	showMessage(h.status, msg)
 	h.u.spawn(func() {
 		ctx, cancel := context.WithTimeout(h.u.ctx, time.Minute)
@@ -153,8 +154,70 @@ func (h *hooksTab) play(s simulation) {
 			h.statusOff = !h.u.cfg.Enabled
 			h.status.SetText(text)
 			h.u.calls.changed()
+			h.u.simFade.stop = h.u.after(simCallLength, func() { h.awaitDeliveries(0) })
 		})
 	})
+}
+
+// The word that a simulated call plays holds while the call plays and its
+// deliveries run: it clears simLinger after they are done. The call plays
+// simCallLength (see Backend.SimulateWith); then the deliveries are
+// checked every simPoll, for at most simWaitMax (retries of a failing
+// receiver may take hours: the Calls tab follows them, not this line).
+const (
+	simCallLength = 5 * time.Second
+	simPoll       = 2 * time.Second
+	simWaitMax    = time.Minute
+	simLinger     = 10 * time.Second
+)
+
+// fade clears a status line once what it says no longer holds; stop is
+// the timer running towards that.
+type fade struct{ stop func() }
+
+// cancel stops the timer: the line stays as it is.
+func (f *fade) cancel() {
+	if f.stop != nil {
+		f.stop()
+		f.stop = nil
+	}
+}
+
+// awaitDeliveries clears the status once no simulated call plays and no
+// delivery of one is pending, simLinger later; waited is how long it
+// has checked so far.
+func (h *hooksTab) awaitDeliveries(waited time.Duration) {
+	h.u.simFade.stop = nil
+	h.u.spawn(func() {
+		ctx, cancel := context.WithTimeout(h.u.ctx, 10*time.Second)
+		defer cancel()
+		busy := slices.ContainsFunc(h.u.b.ActiveCalls(), simulated)
+		rows, err := h.u.b.History(ctx, historyLimit)
+		busy = busy || err == nil && slices.ContainsFunc(rows, simulationPending)
+		h.u.do(func() {
+			if h.u.hooks != h || !h.status.Visible() {
+				return // rebuilt in another language, or cleared meanwhile
+			}
+			if busy && waited < simWaitMax {
+				h.u.simFade.stop = h.u.after(simPoll, func() { h.awaitDeliveries(waited + simPoll) })
+				return
+			}
+			h.u.simFade.stop = h.u.after(simLinger, h.clearSimulation)
+		})
+	})
+}
+
+// simulationPending reports a simulated call with a delivery not final.
+func simulationPending(r CallRow) bool {
+	return simulated(r.Call) && slices.ContainsFunc(r.Deliveries, func(d DeliveryRow) bool { return d.State == hooks.StatePending })
+}
+
+// clearSimulation takes the simulate status away: its time is over, or
+// the user has started something else.
+func (h *hooksTab) clearSimulation() {
+	h.u.simFade.cancel()
+	h.statusOff = false
+	showMessage(h.status, "")
 }
 
 // silent says why no hook fires for s, or "" when one may.

@@ -99,7 +99,7 @@ func TestCallsTabShowsHistoryAndResends(t *testing.T) {
 	h.u.tabs.SelectIndex(1)
 	h.settle()
 	text := labels(h.u.calls.content)
-	for _, want := range []string{"Jane Doe +4930123", "1:00", "Log call · incoming.hangup · failed · HTTP 503 · 6 attempts", "Outgoing 0891234 · ringing"} {
+	for _, want := range []string{"Jane Doe +4930123", "1:00", "Log call · Incoming calls: Ended · failed · HTTP 503 · 6 attempts", "Outgoing 0891234 · ringing"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("Calls tab lacks %q in:\n%s", want, text)
 		}

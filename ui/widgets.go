@@ -37,3 +37,82 @@ func setVisible(o fyne.CanvasObject, on bool) {
 		o.Hide()
 	}
 }
+
+// wheelTarget is the scroller of a long form. Fyne gives the mouse wheel
+// to the innermost scrollable object under the pointer, and every entry
+// holds a scroller of its own: over a single-line entry the wheel does
+// nothing (or scrolls a long value sideways) instead of scrolling the
+// form. Entries wrapped with entry pass it on to the form's scroller.
+//
+//	var w wheelTarget
+//	name := widget.NewEntry()
+//	form := widget.NewForm(widget.NewFormItem("Name", w.entry(name)))
+//	content := w.vscroll(form)
+type wheelTarget struct{ scroll *container.Scroll }
+
+// vscroll returns the vertical scroller of content that the wheel over
+// the wrapped entries scrolls.
+func (w *wheelTarget) vscroll(content fyne.CanvasObject) *container.Scroll {
+	w.scroll = container.NewVScroll(content)
+	return w.scroll
+}
+
+// entry wraps a single-line entry (any entry, select or password entry)
+// so that the wheel over it scrolls the form; taps, typing, the pointer
+// and a Form's validation reach the entry as before. A multi-line entry
+// keeps its own scroller: wrapped, it could no longer be scrolled.
+func (w *wheelTarget) entry(e fyne.CanvasObject) fyne.CanvasObject {
+	p := &wheelPass{o: e, catch: &wheelCatch{to: w}}
+	p.catch.ExtendBaseWidget(p.catch)
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// wheelPass lays a wheelCatch over o. Fyne finds the scrollable object
+// at the pointer among what is drawn last, so the catch, drawn over the
+// entry, takes the wheel from the entry's scroller; it is no Tappable,
+// Focusable or Hoverable, so everything else still finds the entry.
+type wheelPass struct {
+	widget.BaseWidget
+	o     fyne.CanvasObject
+	catch *wheelCatch
+}
+
+var _ fyne.Validatable = (*wheelPass)(nil)
+
+func (p *wheelPass) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewStack(p.o, p.catch))
+}
+
+// Validate lets a widget.Form show the entry's validation.
+func (p *wheelPass) Validate() error {
+	if v, ok := p.o.(fyne.Validatable); ok {
+		return v.Validate()
+	}
+	return nil
+}
+
+// SetOnValidationChanged lets a widget.Form follow the entry's validation.
+func (p *wheelPass) SetOnValidationChanged(f func(error)) {
+	if v, ok := p.o.(fyne.Validatable); ok {
+		v.SetOnValidationChanged(f)
+	}
+}
+
+// wheelCatch takes the wheel over an entry and scrolls the form with it.
+type wheelCatch struct {
+	widget.BaseWidget
+	to *wheelTarget
+}
+
+var _ fyne.Scrollable = (*wheelCatch)(nil)
+
+func (c *wheelCatch) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewWithoutLayout())
+}
+
+func (c *wheelCatch) Scrolled(ev *fyne.ScrollEvent) {
+	if c.to.scroll != nil {
+		c.to.scroll.Scrolled(ev)
+	}
+}
