@@ -165,6 +165,7 @@ func (h *hooksTab) row(hk hooks.Hook) fyne.CanvasObject {
 	// hook goes must stay in sight.
 	summary.Wrapping = fyne.TextWrapWord
 	test := widget.NewButtonWithIcon(l.T("Test"), theme.MediaPlayIcon(), func() {
+		h.clearSimulation()
 		if hk, ok := h.u.cfg.Hook(id); ok {
 			h.u.runTest(hk.Clone(), firstTrigger(hk.Triggers), r.result)
 		}
@@ -226,6 +227,7 @@ func (h *hooksTab) setEnabled(id string, on bool) {
 }
 
 func (h *hooksTab) remove(id string) {
+	h.clearSimulation()
 	cfg := h.u.cfg.Clone()
 	for i := range cfg.Hooks {
 		if cfg.Hooks[i].ID == id {
@@ -240,6 +242,7 @@ func (h *hooksTab) remove(id string) {
 }
 
 func (h *hooksTab) duplicate(id string) {
+	h.clearSimulation()
 	cfg := h.u.cfg.Clone()
 	hk, ok := cfg.Hook(id)
 	if !ok {
@@ -267,7 +270,10 @@ func (h *hooksTab) edit(id string) {
 	}
 }
 
+// open shows e in place of the list; a simulation's status is about the
+// list the user just left.
 func (h *hooksTab) open(e *editor) {
+	h.clearSimulation()
 	h.editor = e
 	h.content.Objects = []fyne.CanvasObject{e.content}
 	h.content.Refresh()
