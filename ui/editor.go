@@ -31,6 +31,8 @@ type editor struct {
 	// readOnly: a hook of the administrator's policy, shown but not
 	// edited (editor_policy.go).
 	readOnly bool
+	// wheel is the form's scroller: the wheel over its entries scrolls it.
+	wheel wheelTarget
 
 	orig    hooks.Hook // the hook as the config held it when the editor opened
 	created bool       // the hook is new in this editor: undo removes it
@@ -132,7 +134,7 @@ func (e *editor) build() {
 	e.preview = widget.NewLabel("")
 	e.preview.Wrapping = fyne.TextWrapBreak
 	e.preview.TextStyle.Monospace = true
-	urlRow := container.NewBorder(nil, nil, nil, e.placeholderButton(e.url), e.url)
+	urlRow := container.NewBorder(nil, nil, nil, e.placeholderButton(e.url), e.wheel.entry(e.url))
 	// The hint takes the place of the URL's error line: a URL holding a
 	// password has no error to show.
 	urlHintMsg := widget.NewLabel(l.T("The URL holds a password: store it in the keychain, or Keep as text to save it in the config file."))
@@ -172,8 +174,8 @@ func (e *editor) build() {
 		section(l.T("Headers")), e.headers.content,
 		section(l.T("Delivery")),
 		widget.NewForm(
-			widget.NewFormItem(l.T("Timeout"), e.timeout),
-			widget.NewFormItem(l.T("Retries"), e.retries),
+			widget.NewFormItem(l.T("Timeout"), e.wheel.entry(e.timeout)),
+			widget.NewFormItem(l.T("Retries"), e.wheel.entry(e.retries)),
 			widget.NewFormItem(l.T("Signing secret"), e.signing.content)))
 
 	e.errs = message(widget.DangerImportance)
@@ -193,13 +195,13 @@ func (e *editor) build() {
 		e.state, e.errs, e.warns, e.testOut)
 
 	e.form = container.NewVBox(
-		widget.NewForm(widget.NewFormItem(l.T("Name"), e.name)),
+		widget.NewForm(widget.NewFormItem(l.T("Name"), e.wheel.entry(e.name))),
 		section(l.T("Fires on")), triggers,
 		section(l.T("Action")), e.action,
 		section(l.T("URL")), urlRow, e.urlMsg, e.urlWarn, e.urlHint,
 		widget.NewLabel(l.T("Preview with sample data:")), e.preview,
 		e.bodyBox, e.httpBox)
-	e.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(e.form)))
+	e.content = container.NewBorder(top, nil, nil, nil, e.wheel.vscroll(container.NewPadded(e.form)))
 }
 
 func newTriggerGroup(e *editor, ts []call.Trigger, labels []string) *triggerGroup {

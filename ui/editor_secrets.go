@@ -108,7 +108,7 @@ func (hl *headerList) add(key, value string) {
 	r.secret.OnChanged = func(on bool) { hl.toggleSecret(r, on) }
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { hl.remove(r) })
 	r.obj = container.NewBorder(nil, nil, nil, container.NewHBox(r.secret, remove),
-		container.NewGridWithColumns(2, r.key, r.value))
+		container.NewGridWithColumns(2, hl.e.wheel.entry(r.key), hl.e.wheel.entry(r.value)))
 	hl.rows = append(hl.rows, r)
 	hl.box.Add(r.obj)
 }

@@ -122,11 +122,11 @@ func newPBXLeg(s *settingsTab) *pbxLeg {
 }
 
 // items are the leg's form rows, each with its problem line in probs.
-func (p *pbxLeg) items(l tr, probs fieldProblems) []*widget.FormItem {
+func (p *pbxLeg) items(l tr, w *wheelTarget, probs fieldProblems) []*widget.FormItem {
 	return []*widget.FormItem{
 		probs.item("transport", l.T("Transport"), p.transport),
-		probs.item("ca_file", l.T("CA file"), container.NewBorder(nil, nil, nil, p.browse, p.caFile)),
-		probs.item("local_address", l.T("Local address"), p.local),
+		probs.item("ca_file", l.T("CA file"), container.NewBorder(nil, nil, nil, p.browse, w.entry(p.caFile))),
+		probs.item("local_address", l.T("Local address"), w.entry(p.local)),
 	}
 }
 
@@ -175,9 +175,9 @@ func newProxyFields(s *settingsTab) proxyFields {
 	hint := widget.NewLabel(l.T("Set the listen address as your softphone's outbound proxy. The softphone talks plain SIP to it on this machine; transport, CA file and local address are for the connection to the PBX."))
 	hint.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
-		p.problems.item("listen", l.T("Listen on"), p.listen),
-		p.problems.item("upstream", l.T("PBX (upstream)"), p.upstream)}
-	p.content = container.NewVBox(widget.NewForm(append(items, p.leg.items(l, p.problems)...)...), hint, p.leg.hint)
+		p.problems.item("listen", l.T("Listen on"), s.wheel.entry(p.listen)),
+		p.problems.item("upstream", l.T("PBX (upstream)"), s.wheel.entry(p.upstream))}
+	p.content = container.NewVBox(widget.NewForm(append(items, p.leg.items(l, &s.wheel, p.problems)...)...), hint, p.leg.hint)
 	return p
 }
 
@@ -221,15 +221,15 @@ func newDialogFields(s *settingsTab) dialogFields {
 	d.passwordState.Wrapping = fyne.TextWrapWord
 	d.password.OnSubmitted = func(string) { d.storePassword(s) }
 	store := widget.NewButton(l.T("Store password"), func() { d.storePassword(s) })
-	pr := d.problems
-	items := append([]*widget.FormItem{pr.item("server", l.T("Server"), d.server)}, d.leg.items(l, pr)...)
+	pr, w := d.problems, &s.wheel
+	items := append([]*widget.FormItem{pr.item("server", l.T("Server"), w.entry(d.server))}, d.leg.items(l, w, pr)...)
 	d.content = container.NewVBox(widget.NewForm(append(items,
-		pr.item("domain", l.T("Domain"), d.domain),
-		pr.item("username", l.T("User name"), d.username),
-		pr.item("password_secret", l.T("Password"), container.NewBorder(nil, nil, nil, store, d.password)),
+		pr.item("domain", l.T("Domain"), w.entry(d.domain)),
+		pr.item("username", l.T("User name"), w.entry(d.username)),
+		pr.item("password_secret", l.T("Password"), container.NewBorder(nil, nil, nil, store, w.entry(d.password))),
 		widget.NewFormItem("", d.passwordState),
-		pr.item("watch", l.T("Watch extensions"), d.watch),
-		pr.item("expires", l.T("Expires (s)"), d.expires))...), d.leg.hint)
+		pr.item("watch", l.T("Watch extensions"), w.entry(d.watch)),
+		pr.item("expires", l.T("Expires (s)"), w.entry(d.expires)))...), d.leg.hint)
 	return d
 }
 
@@ -360,7 +360,8 @@ func (q *queueList) add(v hooks.Queue) {
 		q.box.Remove(r.obj)
 		q.save()
 	})
-	r.obj = container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(4, r.name, r.numbers, r.prefix, r.header))
+	w := &q.s.wheel
+	r.obj = container.NewBorder(nil, nil, nil, remove, container.NewGridWithColumns(4, w.entry(r.name), w.entry(r.numbers), w.entry(r.prefix), w.entry(r.header)))
 	q.rows = append(q.rows, r)
 	q.box.Add(r.obj)
 }

@@ -25,6 +25,8 @@ type settingsTab struct {
 	u       *UI
 	content fyne.CanvasObject
 	loading bool
+	// wheel is the form's scroller: the wheel over its entries scrolls it.
+	wheel wheelTarget
 
 	global, minimised, login, notify *widget.Check
 	language                         *widget.Select
@@ -101,7 +103,7 @@ func newSettingsTab(u *UI) *settingsTab {
 	s.countryProblem = message(widget.DangerImportance)
 	s.buildPolicy()
 
-	s.content = container.NewVScroll(container.NewPadded(container.NewVBox(
+	s.content = s.wheel.vscroll(container.NewPadded(container.NewVBox(
 		s.problems,
 		s.policyBox,
 		section(l.T("Hooks")), s.global, s.globalNote,
@@ -109,8 +111,8 @@ func newSettingsTab(u *UI) *settingsTab {
 		widget.NewForm(widget.NewFormItem(l.T("Source"), container.NewVBox(s.mode, s.sourceProblem)), widget.NewFormItem(l.T("Status"), s.status)),
 		s.proxy.content, s.dialog.content,
 		section(l.T("You")),
-		widget.NewForm(widget.NewFormItem(l.T("User name"), s.user),
-			widget.NewFormItem(l.T("Country code"), container.NewVBox(s.country, s.countryProblem))),
+		widget.NewForm(widget.NewFormItem(l.T("User name"), s.wheel.entry(s.user)),
+			widget.NewFormItem(l.T("Country code"), container.NewVBox(s.wheel.entry(s.country), s.countryProblem))),
 		section(l.T("Queues")), s.queues.content,
 		section(l.T("App")), s.minimised, s.login, s.notify,
 		widget.NewForm(widget.NewFormItem(l.T("Language"), s.language)),

@@ -99,6 +99,30 @@ func (p *wheelPass) SetOnValidationChanged(f func(error)) {
 	}
 }
 
+var _ fyne.Disableable = (*wheelPass)(nil)
+
+// Disable disables the entry: disableAll reaches it through the wrapper.
+func (p *wheelPass) Disable() {
+	if d, ok := p.o.(fyne.Disableable); ok {
+		d.Disable()
+	}
+}
+
+// Enable enables the entry.
+func (p *wheelPass) Enable() {
+	if d, ok := p.o.(fyne.Disableable); ok {
+		d.Enable()
+	}
+}
+
+// Disabled reports whether the entry is disabled.
+func (p *wheelPass) Disabled() bool {
+	if d, ok := p.o.(fyne.Disableable); ok {
+		return d.Disabled()
+	}
+	return false
+}
+
 // wheelCatch takes the wheel over an entry and scrolls the form with it.
 type wheelCatch struct {
 	widget.BaseWidget
