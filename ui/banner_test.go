@@ -81,3 +81,24 @@ func TestBannerTakesItsTaps(t *testing.T) {
 		t.Error("a tap above the banner did not reach the button")
 	}
 }
+
+// The editor's state, problems and test result appear below the form:
+// a long test result does not move the fields under the pointer.
+func TestEditorMessagesDoNotMoveTheForm(t *testing.T) {
+	h := newHarness(t, sampleConfig(), Options{})
+	h.u.hooks.edit("crm")
+	h.settle()
+	e := h.u.hooks.editor
+	d := fyne.CurrentApp().Driver()
+	pos := d.AbsolutePositionForObject(e.url)
+	if e.url.Size().IsZero() {
+		t.Fatal("the URL field is not laid out")
+	}
+	showMessage(e.testOut, "Not delivered: could not connect to crm.example.com:443: nothing is listening there\nsecond line\nthird line")
+	showMessage(e.errs, "URL: a problem\nanother problem")
+	h.u.win.Content().Refresh()
+	h.u.win.Resize(h.u.win.Canvas().Size())
+	if got := d.AbsolutePositionForObject(e.url); got != pos {
+		t.Errorf("the URL field moved from %v to %v when messages appeared", pos, got)
+	}
+}

@@ -189,10 +189,14 @@ func (e *editor) build() {
 	e.undoBtn = widget.NewButtonWithIcon(l.T("Undo changes"), theme.ContentUndoIcon(), e.askUndo)
 	e.undoBtn.Disable()
 	test := widget.NewButtonWithIcon(l.T("Test"), theme.MediaPlayIcon(), e.test)
-	// The state has a line of its own: beside three buttons, the longer
-	// German states made the window wider than its default size.
-	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(back, e.undoBtn), test),
-		e.state, e.errs, e.warns, e.testOut)
+	top := container.NewBorder(nil, nil, container.NewHBox(back, e.undoBtn), test)
+	// The state, problems and test result sit below the form: when they
+	// appear or grow, the form keeps its place under the pointer (they
+	// once pushed it down, and a click meant for a field opened the
+	// dropdown that had moved there). The state has a line of its own:
+	// beside three buttons, the longer German states made the window
+	// wider than its default size.
+	bottom := container.NewVBox(e.state, e.errs, e.warns, e.testOut)
 
 	e.form = container.NewVBox(
 		widget.NewForm(widget.NewFormItem(l.T("Name"), e.wheel.entry(e.name))),
@@ -201,7 +205,7 @@ func (e *editor) build() {
 		section(l.T("URL")), urlRow, e.urlMsg, e.urlWarn, e.urlHint,
 		widget.NewLabel(l.T("Preview with sample data:")), e.preview,
 		e.bodyBox, e.httpBox)
-	e.content = container.NewBorder(top, nil, nil, nil, e.wheel.vscroll(container.NewPadded(e.form)))
+	e.content = container.NewBorder(top, bottom, nil, nil, e.wheel.vscroll(container.NewPadded(e.form)))
 }
 
 func newTriggerGroup(e *editor, ts []call.Trigger, labels []string) *triggerGroup {
