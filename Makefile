@@ -84,6 +84,12 @@ bench-remote: deps
 screenshots: build
 	@scripts/screenshots.sh
 
+# The window walkthrough (TestWindowWalkthrough) photographed step by step,
+# in English and German, into docs/walkthrough/.
+.PHONY: docs-screens
+docs-screens: deps
+	@scripts/window-walkthrough.sh
+
 dist: deps
 	@scripts/dist.sh $(VERSION)
 
