@@ -190,7 +190,19 @@ func startXvfb(t *testing.T) string {
 		}
 		exited := make(chan struct{})
 		go func() { x.Wait(); close(exited) }()
-		t.Cleanup(func() { x.Process.Kill(); <-exited })
+		t.Cleanup(func() {
+			// SIGTERM lets Xvfb remove its socket and lock file; after a
+			// SIGKILL they stay and use up the displays this scans.
+			x.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-exited:
+			case <-time.After(5 * time.Second):
+				x.Process.Kill()
+				<-exited
+			}
+			os.Remove(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
+			os.Remove(fmt.Sprintf("/tmp/.X%d-lock", n))
+		})
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
 				return display
