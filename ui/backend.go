@@ -35,11 +35,9 @@ type Backend interface {
 	// Delivery returns one delivery's detail: the request as it was sent,
 	// its secrets masked, and every attempt.
 	Delivery(ctx context.Context, webhookID string) (DeliveryDetail, error)
-	// Simulate feeds one synthetic call (ring, answer, hangup) through the
-	// hooks, as `callhook simulate` does.
-	Simulate(ctx context.Context, dir call.Direction, remote, name string) error
-	// SimulateWith is Simulate for a call of a queue too: a non-empty
-	// queue makes an incoming call a call of that queue.
+	// SimulateWith feeds one synthetic call (ring, answer, hangup)
+	// through the hooks, as `callhook simulate` does; a non-empty queue
+	// makes an incoming call a call of that queue.
 	SimulateWith(ctx context.Context, dir call.Direction, remote, name, queue string) error
 	// SourceStatus returns the call event source's condition.
 	SourceStatus() SourceStatus

@@ -28,7 +28,6 @@ type fakeBackend struct {
 	ActiveCallsFn  func() []call.Call
 	ResendFn       func(context.Context, string) error
 	DeliveryFn     func(context.Context, string) (DeliveryDetail, error)
-	SimulateFn     func(context.Context, call.Direction, string, string) error
 	SimulateWithFn func(ctx context.Context, d call.Direction, remote, name, queue string) error
 	SourceStatusFn func() SourceStatus
 	PolicyFn       func() hooks.PolicyStatus
@@ -127,13 +126,6 @@ func (f *fakeBackend) Delivery(ctx context.Context, id string) (DeliveryDetail, 
 		return f.DeliveryFn(ctx, id)
 	}
 	return DeliveryDetail{}, nil
-}
-
-func (f *fakeBackend) Simulate(ctx context.Context, d call.Direction, remote, name string) error {
-	if f.SimulateFn != nil {
-		return f.SimulateFn(ctx, d, remote, name)
-	}
-	return nil
 }
 
 func (f *fakeBackend) SimulateWith(ctx context.Context, d call.Direction, remote, name, queue string) error {

@@ -319,16 +319,11 @@ func (s *Service) Delivery(ctx context.Context, webhookID string) (ui.DeliveryDe
 	return out, nil
 }
 
-// Simulate plays a short call for the window's "Simulate a call": rings
-// 2 s, is answered, talks 3 s.
-func (s *Service) Simulate(ctx context.Context, dir call.Direction, remote, name string) error {
-	return s.SimulateWith(ctx, dir, remote, name, "")
-}
-
-// SimulateWith is Simulate for a call of queue too, when not empty.
+// SimulateWith plays a short call for the window's "Simulate a call", of
+// queue when not empty: it rings, is answered, talks and ends.
 func (s *Service) SimulateWith(ctx context.Context, dir call.Direction, remote, name, queue string) error {
 	_, err := s.SimulateCall(ctx, sip.Simulation{Direction: dir, Remote: remote, Name: name, Queue: queue,
-		AnswerAfter: 2 * time.Second, HangupAfter: 3 * time.Second})
+		AnswerAfter: control.SimulatedRing, HangupAfter: control.SimulatedTalk})
 	return err
 }
 

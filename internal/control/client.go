@@ -36,13 +36,6 @@ const (
 	subscribeTimeout = 2 * time.Second
 )
 
-// The call SimulateWith plays, as the agent's own Simulate does: it
-// rings, is answered, talks and ends.
-const (
-	simulatedAnswer = 2 * time.Second
-	simulatedTalk   = 3 * time.Second
-)
-
 // Client talks to the agent over its control socket. It is a ui.Backend,
 // so the window process runs on it as it would on the engine itself.
 type Client struct {
@@ -240,17 +233,12 @@ func (c *Client) Delivery(ctx context.Context, webhookID string) (ui.DeliveryDet
 	return d, err
 }
 
-// Simulate has the agent play a short synthetic call.
-func (c *Client) Simulate(ctx context.Context, dir call.Direction, remote, name string) error {
-	return c.do(ctx, http.MethodPost, PathSimulate, simulateRequest{Direction: dir, Remote: remote, Name: name}, nil)
-}
-
 // SimulateWith has the agent play a short synthetic call, of queue when
-// not empty: it rings for simulatedAnswer, then talks for simulatedTalk.
+// not empty: it rings for SimulatedRing, then talks for SimulatedTalk.
 // It returns once the call started.
 func (c *Client) SimulateWith(ctx context.Context, dir call.Direction, remote, name, queue string) error {
 	_, err := c.SimulateCall(ctx, sip.Simulation{Direction: dir, Remote: remote, Name: name, Queue: queue,
-		AnswerAfter: simulatedAnswer, HangupAfter: simulatedTalk})
+		AnswerAfter: SimulatedRing, HangupAfter: SimulatedTalk})
 	return err
 }
 

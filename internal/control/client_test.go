@@ -197,24 +197,6 @@ func TestDelivery(t *testing.T) {
 	}
 }
 
-func TestSimulate(t *testing.T) {
-	f := newFake()
-	type args struct {
-		dir          call.Direction
-		remote, name string
-	}
-	var got args
-	f.SimulateFn = func(_ context.Context, d call.Direction, remote, name string) error {
-		got = args{d, remote, name}
-		return nil
-	}
-	c, _ := connect(t, f)
-	if err := c.Simulate(t.Context(), call.Out, "+49301234", hostileName); err != nil {
-		t.Fatal(err)
-	}
-	equal(t, "arguments", got, args{call.Out, "+49301234", hostileName})
-}
-
 func TestSourceStatus(t *testing.T) {
 	f := newFake()
 	f.SourceStatusFn = testSource

@@ -27,7 +27,6 @@ type fakeService struct {
 	ActiveCallsFn  func() []call.Call
 	ResendFn       func(context.Context, string) error
 	DeliveryFn     func(context.Context, string) (ui.DeliveryDetail, error)
-	SimulateFn     func(context.Context, call.Direction, string, string) error
 	SimulateWithFn func(ctx context.Context, d call.Direction, remote, name, queue string) error
 	SourceStatusFn func() ui.SourceStatus
 	PolicyFn       func() hooks.PolicyStatus
@@ -77,9 +76,6 @@ func (f *fakeService) Resend(ctx context.Context, id string) error {
 }
 func (f *fakeService) Delivery(ctx context.Context, id string) (ui.DeliveryDetail, error) {
 	return f.DeliveryFn(ctx, id)
-}
-func (f *fakeService) Simulate(ctx context.Context, d call.Direction, remote, name string) error {
-	return f.SimulateFn(ctx, d, remote, name)
 }
 func (f *fakeService) SimulateWith(ctx context.Context, d call.Direction, remote, name, queue string) error {
 	return f.SimulateWithFn(ctx, d, remote, name, queue)

@@ -117,7 +117,6 @@ func (s *Server) routeTable() map[string]map[string]http.HandlerFunc {
 		PathCalls:        {http.MethodGet: s.activeCalls},
 		PathResend:       {http.MethodPost: s.resend},
 		PathDelivery:     {http.MethodPost: s.delivery},
-		PathSimulate:     {http.MethodPost: s.simulate},
 		PathSource:       {http.MethodGet: s.source},
 		PathPolicy:       {http.MethodGet: s.policy},
 		PathSecret:       {http.MethodPost: s.setSecret},

@@ -64,13 +64,6 @@ func (s *Server) delivery(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) simulate(w http.ResponseWriter, r *http.Request) {
-	var req simulateRequest
-	if s.decode(w, r, &req) {
-		s.done(w, r, s.svc.Simulate(r.Context(), req.Direction, req.Remote, req.Name))
-	}
-}
-
 func (s *Server) source(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, r, s.svc.SourceStatus(), nil)
 }

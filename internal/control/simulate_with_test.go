@@ -35,7 +35,7 @@ func TestSimulateWith(t *testing.T) {
 				t.Fatal(err)
 			}
 			equal(t, "simulation", got, sip.Simulation{Direction: tt.dir, Remote: "+49301234", Name: hostileName,
-				Queue: tt.queue, AnswerAfter: simulatedAnswer, HangupAfter: simulatedTalk})
+				Queue: tt.queue, AnswerAfter: SimulatedRing, HangupAfter: SimulatedTalk})
 		})
 	}
 }

@@ -2,6 +2,7 @@ package control
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/hooks"
@@ -16,7 +17,6 @@ const (
 	PathCalls        = "/v1/calls"            // GET: ActiveCalls
 	PathResend       = "/v1/resend"           // POST: Resend
 	PathDelivery     = "/v1/delivery"         // POST: Delivery
-	PathSimulate     = "/v1/simulate"         // POST: Simulate
 	PathSource       = "/v1/source"           // GET: SourceStatus
 	PathPolicy       = "/v1/policy"           // GET: Policy
 	PathSecret       = "/v1/secret"           // POST: SetSecret
@@ -52,12 +52,6 @@ type resendRequest struct {
 	WebhookID string `json:"webhook_id"`
 }
 
-type simulateRequest struct {
-	Direction call.Direction `json:"direction"`
-	Remote    string         `json:"remote"`
-	Name      string         `json:"name"`
-}
-
 type secretRequest struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
@@ -71,3 +65,10 @@ type hookTestRequest struct {
 type callRequest struct {
 	ID string `json:"id"`
 }
+
+// The call the window's "Simulate a call" plays (SimulateWith, on either
+// side of the socket): it rings, is answered, talks and ends.
+const (
+	SimulatedRing = 2 * time.Second
+	SimulatedTalk = 3 * time.Second
+)
