@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -50,26 +51,36 @@ func hooksList(p paths, args []string, std stdio) int {
 	if cfg == nil {
 		return code
 	}
-	if len(cfg.Hooks) == 0 {
+	// The hooks in force: the user's and the administrator's managed ones,
+	// whose ids `hooks test` takes too.
+	w := policyNow(context.Background(), p, slog.New(slog.DiscardHandler))
+	pol := w.Policy()
+	eff := pol.Apply(cfg)
+	if len(eff.Hooks) == 0 {
 		fmt.Fprintf(std.out, "no hooks in %s\n", p.config)
-		return exitOK
-	}
-	tw := tabwriter.NewWriter(std.out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tON\tACTION\tTRIGGERS\tNAME")
-	for _, h := range cfg.Hooks {
-		on := "on"
-		if !h.Enabled {
-			on = "off"
+	} else {
+		tw := tabwriter.NewWriter(std.out, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tON\tACTION\tTRIGGERS\tNAME")
+		for _, h := range eff.Hooks {
+			on := "on"
+			if !h.Enabled {
+				on = "off"
+			}
+			var tr []string
+			for _, t := range h.Triggers {
+				tr = append(tr, string(t))
+			}
+			name := h.Name
+			if _, managed := pol.Managed(h.ID); managed {
+				name = strings.TrimSpace(name + " (managed by the administrator's policy)")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.ID, on, h.Action, strings.Join(tr, ","), name)
 		}
-		var tr []string
-		for _, t := range h.Triggers {
-			tr = append(tr, string(t))
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.ID, on, h.Action, strings.Join(tr, ","), h.Name)
+		tw.Flush()
 	}
-	tw.Flush()
-	if !cfg.Enabled {
-		fmt.Fprintln(std.out, "all hooks are switched off (\"enabled\": false)")
+	printPolicy(std, w.Status())
+	if off := offNote(cfg.Enabled, pol); off != "" {
+		fmt.Fprintln(std.out, off)
 	}
 	return exitOK
 }
@@ -86,19 +97,6 @@ func hooksTest(p paths, args []string, std stdio) int {
 		return code
 	}
 	id := fs.Arg(0)
-	h, ok := cfg.Hook(id)
-	if !ok {
-		fmt.Fprintf(std.err, "callhook: no hook %q in %s\n", id, p.config)
-		return exitUsage
-	}
-	t := call.Trigger(*trigger)
-	if t == "" {
-		t = h.Triggers[0]
-	}
-	if !t.Valid() {
-		fmt.Fprintf(std.err, "callhook: unknown trigger %q\n", t)
-		return exitUsage
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	// A running Callhook sends it, so its window shows the test too.
@@ -107,32 +105,26 @@ func hooksTest(p paths, args []string, std stdio) int {
 	dcancel()
 	if err == nil {
 		defer c.Close()
-		// It learns of a hook just added to the file first.
-		if _, err := c.Reload(); err != nil {
-			fmt.Fprintf(std.err, "callhook: note: the running Callhook reports: %v\n", err)
-		}
-		if st, err := c.Status(ctx); err == nil {
-			fmt.Fprintf(std.out, "sent by the running callhook %s (pid %d)\n", st.Kind, st.PID)
-		}
-		res, err := c.HookTest(ctx, id, t)
-		if res.HookID == "" && err != nil {
-			fmt.Fprintf(std.err, "callhook: %v\n", err)
-			return exitFailure
-		}
-		printTest(std, *h, t, res)
-		if err != nil {
-			return exitFailure
-		}
-		return exitOK
+		return hooksTestViaAgent(ctx, c, p, cfg, id, call.Trigger(*trigger), std)
 	}
 	if !errors.Is(err, control.ErrNoAgent) {
 		fmt.Fprintf(std.err, "callhook: the running Callhook does not answer: %v\n", err)
 		return exitFailure
 	}
+	// The hooks in force as `run` has them: the user's and the policy's
+	// managed ones, sent only where the policy lets them.
+	w := policyNow(ctx, p, slog.New(slog.DiscardHandler))
+	printPolicy(std, w.Status())
+	pol := w.Policy()
+	eff := pol.Apply(cfg)
+	h, t, code := testTarget(p, eff, id, call.Trigger(*trigger), std)
+	if h == nil {
+		return code
+	}
 	// Every secret the request carried is masked in what is printed: a
 	// receiver may echo the request's headers.
 	secrets := hooks.NewSecretRecorder(hooks.Keyring{})
-	d := hooks.NewDispatcher(nil, cfg, hooks.WithSecrets(secrets), hooks.WithLogger(newLogger(std, false)))
+	d := hooks.NewDispatcher(nil, eff, hooks.WithSecrets(secrets), hooks.WithLogger(newLogger(std, false)), hooks.WithPolicy(pol))
 	// Test's error says the same as the result's; the result is printed.
 	res, err := d.Test(ctx, *h, t)
 	secrets.AddRequest(h, templates.Sample(t, cfg.User, cfg.CountryCode))
@@ -141,6 +133,55 @@ func hooksTest(p paths, args []string, std stdio) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// hooksTestViaAgent has the running agent (or run) send hook id: its
+// hooks in force are cfg under the policy it has.
+func hooksTestViaAgent(ctx context.Context, c *control.Client, p paths, cfg *hooks.Config, id string, trigger call.Trigger, std stdio) int {
+	// It learns of a hook just added to the file first.
+	if _, err := c.Reload(); err != nil {
+		fmt.Fprintf(std.err, "callhook: note: the running Callhook reports: %v\n", err)
+	}
+	st, err := c.Status(ctx)
+	if err != nil {
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		return exitFailure
+	}
+	h, t, code := testTarget(p, st.Policy.Policy.Apply(cfg), id, trigger, std)
+	if h == nil {
+		return code
+	}
+	fmt.Fprintf(std.out, "sent by the running callhook %s (pid %d)\n", st.Kind, st.PID)
+	printPolicy(std, st.Policy)
+	res, err := c.HookTest(ctx, id, t)
+	if res.HookID == "" && err != nil {
+		fmt.Fprintf(std.err, "callhook: %v\n", err)
+		return exitFailure
+	}
+	printTest(std, *h, t, res)
+	if err != nil {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// testTarget finds hook id among the hooks in force (eff: the user's and
+// the policy's managed ones) and the trigger to test it with: t, else
+// its first. nil and an exit code when there is none.
+func testTarget(p paths, eff *hooks.Config, id string, t call.Trigger, std stdio) (*hooks.Hook, call.Trigger, int) {
+	h, ok := eff.Hook(id)
+	if !ok {
+		fmt.Fprintf(std.err, "callhook: no hook %q in %s or the administrator's policy\n", id, p.config)
+		return nil, "", exitUsage
+	}
+	if t == "" {
+		t = h.Triggers[0]
+	}
+	if !t.Valid() {
+		fmt.Fprintf(std.err, "callhook: unknown trigger %q\n", t)
+		return nil, "", exitUsage
+	}
+	return h, t, exitOK
 }
 
 // showLatency reports whether r's latency means something: an attempt
@@ -242,7 +283,14 @@ func hooksAdd(p paths, args []string, std stdio) int {
 	if cfg == nil {
 		return code
 	}
-	h.ID = cfg.UniqueHookID(h.ID)
+	// The administrator's policy decides as in the editor: the managed
+	// hooks keep their ids, and a host it does not allow is refused.
+	pol := policyNow(context.Background(), p, slog.New(slog.DiscardHandler)).Policy()
+	h.ID = pol.Apply(cfg).UniqueHookID(h.ID)
+	if err := pol.CheckURL(h.URL); err != nil {
+		fmt.Fprintf(std.err, "callhook: preset %s: %v\n", *preset, err)
+		return exitUsage
+	}
 	cfg.Hooks = append(cfg.Hooks, h)
 	if err := hooks.Save(p.config, cfg); err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)

@@ -43,12 +43,6 @@ func cmdSimulate(p paths, args []string, std stdio) int {
 	if cfg == nil {
 		return code
 	}
-	if s.Local == "" {
-		s.Local = cfg.Source.Dialog.Username
-		if s.Local == "" {
-			s.Local = "100"
-		}
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// A running Callhook plays the call itself, so its window shows it
@@ -58,17 +52,19 @@ func cmdSimulate(p paths, args []string, std stdio) int {
 	dcancel()
 	if err == nil {
 		defer c.Close()
-		return simulateViaAgent(ctx, c, p, s, *wait, std)
+		return simulateViaAgent(ctx, c, p, cfg, s, *wait, std)
 	}
 	if !errors.Is(err, control.ErrNoAgent) {
 		fmt.Fprintf(std.err, "callhook: the running Callhook does not answer: %v\n", err)
 		return exitFailure
 	}
-	// The configured SIP source does not run: the simulated call is the
-	// only one.
-	cfgNoSource := *cfg
-	cfgNoSource.Source = hooks.Source{Mode: hooks.SourceNone}
-	e, err := engine.Open(p.data, &cfgNoSource, newLogger(std, true))
+	// The call is played under the hooks and policy that `run` and the
+	// agent have in force (managed hooks, the kill switch, the allowed
+	// hosts), but no call source runs: the simulated call is the only one.
+	log := newLogger(std, true)
+	w := policyNow(ctx, p, log)
+	s.Local = localNumber(s.Local, w.Policy().Apply(cfg))
+	e, err := engine.Open(p.data, cfg, log, engine.WithPolicy(w), engine.WithoutSource())
 	if err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		return exitFailure
@@ -78,8 +74,10 @@ func cmdSimulate(p paths, args []string, std stdio) int {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		return exitFailure
 	}
-	if !cfg.Enabled {
-		fmt.Fprintln(std.out, "note: all hooks are switched off (\"enabled\": false); nothing will be sent")
+	printPolicy(std, e.PolicyStatus())
+	off := offNote(cfg.Enabled, e.Policy())
+	if off != "" {
+		fmt.Fprintln(std.out, "note: "+off+"; nothing will be sent")
 	}
 	id := e.Tracker().Simulate(ctx, s)
 	fmt.Fprintf(std.out, "call %s ended; waiting up to %v for deliveries\n", id, *wait)
@@ -91,20 +89,23 @@ func cmdSimulate(p paths, args []string, std stdio) int {
 	defer ccancel()
 	cerr := e.Close(cctx)
 	cancelSub()
-	return simulateSummary(std, p, id, werr, cerr)
+	return simulateSummary(std, p, id, off, werr, cerr)
 }
 
 // simulateViaAgent plays s in the running agent (or run) and prints its
 // deliveries as they happen.
-func simulateViaAgent(ctx context.Context, c *control.Client, p paths, s sip.Simulation, wait time.Duration, std stdio) int {
+func simulateViaAgent(ctx context.Context, c *control.Client, p paths, cfg *hooks.Config, s sip.Simulation, wait time.Duration, std stdio) int {
 	st, err := c.Status(ctx)
 	if err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
 		return exitFailure
 	}
+	s.Local = localNumber(s.Local, st.Policy.Policy.Apply(cfg))
 	fmt.Fprintf(std.out, "playing the call in the running callhook %s (pid %d)\n", st.Kind, st.PID)
-	if !st.Enabled {
-		fmt.Fprintln(std.out, "note: all hooks are switched off (\"enabled\": false); nothing will be sent")
+	printPolicy(std, st.Policy)
+	off := offNote(st.Enabled, st.Policy.Policy)
+	if off != "" {
+		fmt.Fprintln(std.out, "note: "+off+"; nothing will be sent")
 	}
 	// Events come before the call's id is known: keep them until it is.
 	// Subscribe returns once the agent holds the subscription, so none of
@@ -163,7 +164,7 @@ func simulateViaAgent(ctx context.Context, c *control.Client, p paths, s sip.Sim
 		})
 	}
 	unsub()
-	return simulateSummary(std, p, id, werr, nil)
+	return simulateSummary(std, p, id, off, werr, nil)
 }
 
 // waitFinals waits, up to two seconds, until seen reports a final result
@@ -194,6 +195,19 @@ func waitFinals(c *control.Client, callID string, seen func() int) {
 func printDelivery(std stdio, d ui.DeliveryRow) {
 	printResult(std, hooks.Result{Trigger: d.Trigger, HookID: d.HookID, Action: d.Action, Attempt: d.Attempts,
 		State: d.State, StatusCode: d.StatusCode, Latency: d.Latency, Error: d.Err, NextAttempt: d.NextAttempt, Final: d.Final})
+}
+
+// localNumber is the agent's own number for a simulated call: local when
+// given, else the dialog username of the source in force (a policy may
+// fix it), else 100.
+func localNumber(local string, eff *hooks.Config) string {
+	switch {
+	case local != "":
+		return local
+	case eff.Source.Dialog.Username != "":
+		return eff.Source.Dialog.Username
+	}
+	return "100"
 }
 
 func checkSimulation(s sip.Simulation) string {
@@ -233,9 +247,10 @@ func printResult(std stdio, r hooks.Result) {
 	fmt.Fprintln(std.out, line)
 }
 
-// simulateSummary prints how each delivery of the simulated call ended.
-// Pending deliveries stay in the outbox for the next `run` or GUI start.
-func simulateSummary(std stdio, p paths, callID string, waitErr, closeErr error) int {
+// simulateSummary prints how each delivery of the simulated call ended;
+// off says why no hook fired, when hooks are switched off. Pending
+// deliveries stay in the outbox for the next `run` or GUI start.
+func simulateSummary(std stdio, p paths, callID, off string, waitErr, closeErr error) int {
 	jj, err := hooks.Open(p.data)
 	if err != nil {
 		fmt.Fprintf(std.err, "callhook: %v\n", err)
@@ -252,7 +267,11 @@ func simulateSummary(std stdio, p paths, callID string, waitErr, closeErr error)
 		if c.Call.ID != callID {
 			continue
 		}
-		if len(c.Deliveries) == 0 {
+		switch {
+		case len(c.Deliveries) > 0:
+		case off != "":
+			fmt.Fprintln(std.out, "no hook fired: "+off)
+		default:
 			fmt.Fprintln(std.out, "no enabled hook fires on this call's triggers: `callhook hooks list` shows your hooks and their switches")
 		}
 		delivered, pending, failed := 0, 0, 0

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"time"
@@ -14,6 +15,19 @@ import (
 func newPolicyWatcher(p paths, log *slog.Logger) *hooks.PolicyWatcher {
 	path, required := hooks.DefaultPolicyPath()
 	return hooks.NewPolicyWatcher(hooks.PolicyOptions{Path: path, Required: required, DataDir: p.data, Log: log})
+}
+
+// policyNow returns the watcher of the administrator's policy holding
+// the policy `run` has once started: the file's, overlaid with what its
+// provisioning URL answers now (the cached copy while it fails). For the
+// commands that deliver without a running agent.
+func policyNow(ctx context.Context, p paths, log *slog.Logger) *hooks.PolicyWatcher {
+	w := newPolicyWatcher(p, log)
+	w.Load()
+	ctx, cancel := context.WithTimeout(ctx, policyCheckTimeout)
+	defer cancel()
+	w.Refresh(ctx)
+	return w
 }
 
 // policyLines describes the policy in force for status and config check:
@@ -52,6 +66,29 @@ func policyLines(st hooks.PolicyStatus) []string {
 		lines = append(lines, "error: "+st.Error+keep)
 	}
 	return lines
+}
+
+// printPolicy prints the policy lines of st, as config check does, when
+// a policy is in force or failed to read; nothing without one.
+func printPolicy(std stdio, st hooks.PolicyStatus) {
+	if !st.Active && st.Error == "" {
+		return
+	}
+	for i, l := range policyLines(st) {
+		fmt.Fprintf(std.out, "%-8s%s\n", yesNo(i == 0, "policy:", ""), l)
+	}
+}
+
+// offNote says why no hook fires, "" when hooks are on: the policy's
+// switch first, which the user's cannot undo, then the user's.
+func offNote(userOn bool, pol *hooks.Policy) string {
+	switch {
+	case !pol.Enabled():
+		return fmt.Sprintf("all hooks are switched off by the administrator's policy %s (\"hooks_enabled\": false)", pol.Origin)
+	case !userOn:
+		return "all hooks are switched off (\"enabled\": false)"
+	}
+	return ""
 }
 
 func stamp(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }

@@ -60,10 +60,19 @@ type Engine struct {
 
 	// policy is the administrator's policy (policy.go).
 	policy policyState
+	// noSource: no call source runs, whatever the config or the policy
+	// say (WithoutSource).
+	noSource bool
 }
 
 // Option configures an Engine.
 type Option func(*Engine)
+
+// WithoutSource makes an engine that runs no call source, whatever the
+// config or the policy's source say: `callhook simulate` plays its one
+// call under the hooks and policy in force, while the agent (or a run)
+// that owns the PBX connection is not running.
+func WithoutSource() Option { return func(e *Engine) { e.noSource = true } }
 
 // Open opens the journal under data and builds the dispatcher and tracker
 // for cfg (under the policy, with WithPolicy). Nothing runs until Start.
@@ -78,7 +87,7 @@ func Open(data string, cfg *hooks.Config, log *slog.Logger, opts ...Option) (*En
 		o(e)
 	}
 	pol := e.loadPolicy()
-	e.eff = pol.Apply(cfg)
+	e.eff = e.inForce(pol, cfg)
 	e.disp = hooks.NewDispatcher(j, e.eff, hooks.WithLogger(log), hooks.WithSecrets(e.secrets), hooks.WithPolicy(pol))
 	e.tracker = sip.NewTracker(e.eff.User, queueRules(e.eff), e.handle)
 	return e, nil
@@ -196,7 +205,7 @@ func (e *Engine) SetConfig(ctx context.Context, cfg *hooks.Config) error {
 func (e *Engine) apply(ctx context.Context, pol *hooks.Policy) error {
 	e.mu.Lock()
 	e.policy.current = pol
-	eff := pol.Apply(e.cfg)
+	eff := e.inForce(pol, e.cfg)
 	e.eff = eff
 	running := e.running.cfg
 	user := e.cfg
@@ -215,6 +224,15 @@ func (e *Engine) apply(ctx context.Context, pol *hooks.Policy) error {
 		e.sourceFailed(err)
 	}
 	return err
+}
+
+// inForce is cfg under pol, without a source for WithoutSource.
+func (e *Engine) inForce(pol *hooks.Policy, cfg *hooks.Config) *hooks.Config {
+	eff := pol.Apply(cfg)
+	if e.noSource {
+		eff.Source = hooks.Source{Mode: hooks.SourceNone}
+	}
+	return eff
 }
 
 // Status returns the source's status; StateOff for source mode none.

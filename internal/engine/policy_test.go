@@ -165,3 +165,45 @@ func TestEngineWithoutPolicy(t *testing.T) {
 		t.Errorf("config in force %+v", eff)
 	}
 }
+
+// WithoutSource (simulate) runs the hooks under the policy in force,
+// managed hooks and kill switch included, but never a call source, not
+// even the one the policy fixes.
+func TestEngineWithoutSourceKeepsPolicy(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "policy.json")
+	if err := os.WriteFile(path, []byte(`{"hooks_enabled": false,
+  "source": {"mode": "dialog", "dialog": {"server": "pbx-policy.example.com", "watch": ["1002"]}},
+  "hooks": [{"id": "crm", "triggers": ["incoming.ring"], "action": "get", "url": "https://crm.example.com/"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := hooks.NewPolicyWatcher(hooks.PolicyOptions{Path: path, Required: true, DataDir: dir, Log: slog.New(slog.DiscardHandler)})
+	var fs fakes
+	e, err := Open(t.TempDir(), withSource(dialog("pbx-user.example.com")), slog.New(slog.DiscardHandler), WithPolicy(w), WithoutSource())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.newSource = fs.factory
+	if err := e.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		e.Close(ctx)
+	}()
+	eff := e.Effective()
+	if eff.Source.Mode != hooks.SourceNone || fs.live.Load() != 0 {
+		t.Errorf("source %q, %d running: want none", eff.Source.Mode, fs.live.Load())
+	}
+	if _, ok := eff.Hook("crm"); !ok || eff.Enabled || e.Dispatcher().Policy().Enabled() {
+		t.Errorf("not under the policy: managed hook %v, enabled %v", ok, eff.Enabled)
+	}
+	// A save keeps it so.
+	if err := e.SetConfig(context.Background(), withSource(dialog("pbx-user2.example.com"))); err != nil {
+		t.Fatal(err)
+	}
+	if e.Effective().Source.Mode != hooks.SourceNone || fs.live.Load() != 0 {
+		t.Error("a source runs after SetConfig")
+	}
+}
