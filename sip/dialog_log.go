@@ -80,14 +80,22 @@ func (h *sipgoHandler) WithGroup(name string) slog.Handler {
 	return &sipgoHandler{inner: h.inner.WithGroup(name), limit: h.limit}
 }
 
-// truncAttr cuts a's string values, in groups too, to sipgoLogMaxValue
-// bytes. Values of other kinds (an error's text included) are sipgo's own
-// words and short.
+// truncAttr cuts a's string values and errors, in groups too, to
+// sipgoLogMaxValue bytes. Errors count: sipgo's parse errors quote the
+// line they could not parse ("transmission beginning '…' is not a SIP
+// message"), which is as long as a datagram. Values of other kinds are
+// sipgo's own and short.
 func truncAttr(a slog.Attr) slog.Attr {
 	switch a.Value.Kind() {
 	case slog.KindString:
 		if s := a.Value.String(); len(s) > sipgoLogMaxValue {
 			a.Value = slog.StringValue(truncUTF8(s, sipgoLogMaxValue) + "…")
+		}
+	case slog.KindAny:
+		if err, ok := a.Value.Any().(error); ok && err != nil {
+			if s := err.Error(); len(s) > sipgoLogMaxValue {
+				a.Value = slog.StringValue(truncUTF8(s, sipgoLogMaxValue) + "…")
+			}
 		}
 	case slog.KindGroup:
 		g := a.Value.Group()

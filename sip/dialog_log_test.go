@@ -2,6 +2,7 @@ package sip
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -33,15 +34,29 @@ func (l *logBuffer) lines() []string {
 // TestDialogUnparsableDatagrams plays a PBX that sends garbage to the
 // source's socket, 32 KB per datagram: sipgo's "failed to parse" reaches
 // the source's log at debug level, cut short, once per second, not at
-// error level with every datagram whole.
+// error level with every datagram whole. sipgo quotes the offending line
+// in its parse error, so a 32 KB first line or header line must be cut
+// in the error too, not only in the datagram it logs beside it.
 func TestDialogUnparsableDatagrams(t *testing.T) {
+	junk := strings.Repeat("garbage ", 4<<10)
+	// sipgo reads at most 32 KB of a datagram: a line must end before.
+	line := junk[:16<<10]
+	for _, tt := range []struct{ name, datagram string }{
+		{"garbage body", "NOTIFY sip:1002@pbx SIP/2.0\r\nVia SIP/2.0/UDP no-colon\r\n\r\n" + junk},
+		{"garbage first line", line + "\r\n\r\n"},
+		{"garbage header line", "NOTIFY sip:1002@pbx SIP/2.0\r\nVia" + line + "\r\n\r\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) { unparsableDatagrams(t, []byte(tt.datagram)) })
+	}
+}
+
+func unparsableDatagrams(t *testing.T, garbage []byte) {
 	pbx := newFakeNotifier(t)
 	var buf logBuffer
 	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	startDialog(t, pbx, NewTracker("max", nil, func(call.Event) {}), WithDialogLogger(log))
 
 	sub, from := pbx.acceptSubscribe()
-	garbage := []byte("NOTIFY sip:1002@pbx SIP/2.0\r\nVia SIP/2.0/UDP no-colon\r\n\r\n" + strings.Repeat("garbage ", 4<<10))
 	for range 9 {
 		pbx.send(garbage, from)
 	}
@@ -93,6 +108,14 @@ func TestSipgoHandler(t *testing.T) {
 				l.With("caller", long).Debug("read", slog.Group("g", "data", long))
 			},
 			want: []string{"caller=" + long[:sipgoLogMaxValue] + "…", "g.data=" + long[:sipgoLogMaxValue] + "…"},
+		},
+		{
+			// sipgo's parse errors quote what they could not parse.
+			name: "long errors cut", level: slog.LevelDebug,
+			log: func(l *slog.Logger) {
+				l.Debug("failed to parse", "error", fmt.Errorf("transmission beginning '%s' is not a SIP message", long))
+			},
+			want: []string{"error=\"transmission beginning '" + long[:sipgoLogMaxValue-len("transmission beginning '")] + "…\""},
 		},
 		{
 			name: "errors at most once a second", level: slog.LevelDebug,

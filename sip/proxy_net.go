@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"strconv"
 	"sync"
@@ -163,14 +164,15 @@ func (p *Proxy) serveUDP(pc net.PacketConn, pbx bool) {
 	}
 }
 
-// badMessage logs an unparsable message at debug, rate-limited: peers
-// control how many arrive.
+// badMessage logs an unparsable message at debug, rate-limited and cut
+// short: peers control how many arrive, and the parser's error quotes the
+// line it could not parse, as long as the peer made it.
 func (p *Proxy) badMessage(src string, err error) {
 	now := time.Now().Unix()
 	if p.badLogged.Swap(now) == now {
 		return
 	}
-	p.log.Debug("sip proxy: unparsable message dropped", "src", src, "error", err)
+	p.log.Debug("sip proxy: unparsable message dropped", "src", src, truncAttr(slog.Any("error", err)))
 }
 
 // servePhoneTCP accepts softphone connections until ln is closed. It

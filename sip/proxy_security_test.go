@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -384,5 +385,33 @@ func TestProxyRestartKeepsCallFlows(t *testing.T) {
 	got := rec.settle(t, 3)
 	if len(got) != 3 || got[2].Trigger != "incoming.hangup" {
 		t.Errorf("events %v, want ring, answer and, after the restart, hangup", got)
+	}
+}
+
+// An unparsable datagram is logged cut short: the parser's error quotes
+// the line it could not parse, which a peer makes as long as a datagram
+// (issue #10: a PBX sending garbage filled the log).
+func TestProxyUnparsableMessageLogIsShort(t *testing.T) {
+	var buf logBuffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	up, phone := newUDPPeer(t), newUDPPeer(t)
+	p, _ := startUnitProxyWith(t, ProxyConfig{Upstream: up.addr()}, nil, WithProxyLogger(log))
+	phone.send(p.Addr(), strings.Repeat("garbage ", 2<<10)+"\n\n")
+	// One socket, read in order: once the INVITE is through, the
+	// garbage has been logged.
+	phone.send(p.Addr(), invite(phone.addr(), p.Addr(), "after-garbage", "z9hG4bK-ag", 1, ""))
+	up.request(sipmsg.INVITE)
+	bad := 0
+	for _, l := range buf.lines() {
+		if !strings.Contains(l, "unparsable message dropped") {
+			continue
+		}
+		bad++
+		if len(l) > sipgoLogMaxValue+512 {
+			t.Errorf("log line of %d bytes: %.300s…", len(l), l)
+		}
+	}
+	if bad != 1 {
+		t.Errorf("%d lines for the unparsable datagram, want 1:\n%s", bad, strings.Join(buf.lines(), "\n"))
 	}
 }
