@@ -20,6 +20,10 @@ func init() {
 		"Switched off by your administrator's policy: no hook fires, whatever this switch says.": "Durch die Richtlinie Ihrer Administration ausgeschaltet: Kein Hook löst aus, egal was dieser Schalter sagt.",
 		"Set by your administrator's policy: these settings cannot be changed here.":             "Durch die Richtlinie Ihrer Administration festgelegt: Diese Einstellungen können hier nicht geändert werden.",
 
+		// The tray (policy_tray.go).
+		"Hooks off: switched off by your administrator":      "Hooks aus: von Ihrer Administration ausgeschaltet",
+		"Callhook: hooks switched off by your administrator": "Callhook: Hooks von Ihrer Administration ausgeschaltet",
+
 		// The policy's line (policy.go).
 		"In force: %s":                         "In Kraft: %s",
 		"No policy in force.":                  "Keine Richtlinie in Kraft.",

@@ -87,7 +87,8 @@ func (f *presetForm) create() error {
 		return err
 	}
 	cfg := f.h.u.cfg.Clone()
-	hk.ID = cfg.UniqueHookID(hk.ID)
+	// The policy's managed hooks hold their ids too.
+	hk.ID = f.h.u.policy().Apply(cfg).UniqueHookID(hk.ID)
 	cfg.Hooks = append(cfg.Hooks, hk)
 	if err := f.h.u.commit(cfg); err != nil {
 		return err

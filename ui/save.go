@@ -19,11 +19,12 @@ type saver struct {
 	failed string
 }
 
-// commit makes cfg the current config if it validates, and saves it. It
+// commit makes cfg the current config if it validates, under the
+// administrator's policy as the agent's save checks it, and saves it. It
 // returns the validation error, which the caller shows next to the edit;
 // nothing is saved then. Runs on the UI goroutine.
 func (u *UI) commit(cfg *hooks.Config) error {
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.ValidateWith(u.policy()); err != nil {
 		return err
 	}
 	u.cfg = cfg

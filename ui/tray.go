@@ -27,7 +27,12 @@ func newTray(u *UI, d desktop.App) *tray {
 // rebuild creates the menu in the current language.
 func (t *tray) rebuild() {
 	show := fyne.NewMenuItem(t.u.l.T("Show"), t.u.show)
-	t.toggle = fyne.NewMenuItem(t.u.l.T("Hooks on"), func() { t.u.setGlobal(!t.u.cfg.Enabled) })
+	t.toggle = fyne.NewMenuItem(t.u.l.T("Hooks on"), func() {
+		// The policy's switch wins: the user's cannot turn hooks on.
+		if t.u.policy().Enabled() {
+			t.u.setGlobal(!t.u.cfg.Enabled)
+		}
+	})
 	quit := fyne.NewMenuItem(t.u.l.T("Quit"), t.u.Quit)
 	// Marked as the quit item, so fyne does not add a second one.
 	quit.IsQuit = true
@@ -37,11 +42,20 @@ func (t *tray) rebuild() {
 	t.update()
 }
 
-// update shows the current state in the icon and the toggle's check mark.
+// update shows the current state in the icon and the toggle's check
+// mark: what runs, the administrator's policy included. While the policy
+// switches hooks off the toggle is greyed out and says so.
 func (t *tray) update() {
-	t.toggle.Checked = t.u.cfg.Enabled
+	polOn := t.u.policy().Enabled()
+	on := t.u.cfg.Enabled && polOn
+	t.toggle.Label = t.u.l.T("Hooks on")
+	if !polOn {
+		t.toggle.Label = trayPolicyTexts(t.u.l).HooksOff
+	}
+	t.toggle.Disabled = !polOn
+	t.toggle.Checked = on
 	t.menu.Refresh()
-	icon := trayIcon(t.u.cfg.Enabled, t.u.source.State == sourceError || t.u.lastFailed)
+	icon := trayIcon(on, t.u.source.State == sourceError || t.u.lastFailed)
 	if icon != t.icon {
 		t.icon = icon
 		t.d.SetSystemTrayIcon(icon)

@@ -108,7 +108,7 @@ func (a *Agent) event(e ui.Event) {
 			}
 		}
 		a.redrawTray()
-	case ui.SourceChanged:
+	case ui.SourceChanged, ui.PolicyChanged:
 		a.redrawTray()
 	}
 }

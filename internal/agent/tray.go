@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/systray"
 
 	"github.com/callhook/callhook/ui"
@@ -22,6 +23,9 @@ type trayIcon struct {
 	exit   *systray.MenuItem
 	lang   string
 	icon   []byte
+	// toggleTitle is the switch's title shown (it changes with the
+	// language and the policy).
+	toggleTitle string
 }
 
 func newTrayIcon(a *Agent) *trayIcon { return &trayIcon{a: a} }
@@ -55,6 +59,7 @@ func (t *trayIcon) onReady() {
 	t.show = systray.AddMenuItem(tx.Show, "")
 	systray.AddSeparator()
 	t.toggle = systray.AddMenuItemCheckbox(tx.HooksOn, "", cfg.Enabled)
+	t.toggleTitle = tx.HooksOn
 	systray.AddSeparator()
 	t.exit = systray.AddMenuItem(tx.Quit, "")
 	t.mu.Unlock()
@@ -72,6 +77,11 @@ func (t *trayIcon) serve() {
 		case <-t.show.ClickedCh:
 			t.showWindow()
 		case <-t.toggle.ClickedCh:
+			if !t.a.svc.e.Policy().Enabled() {
+				// Greyed out: the policy's switch wins.
+				t.redraw()
+				continue
+			}
 			on := !t.a.svc.e.Config().Enabled
 			if err := t.a.svc.SetEnabled(on); err != nil {
 				t.a.log.Error("tray: switch hooks", "on", on, "err", err)
@@ -97,37 +107,70 @@ func (t *trayIcon) redraw() {
 		return
 	}
 	cfg := t.a.svc.e.Config()
-	failing := t.a.svc.Failing()
-	tx := ui.TrayTexts(cfg.UI.Language)
+	st := trayStateOf(cfg.UI.Language, cfg.Enabled, t.a.svc.e.Policy().Enabled(), t.a.svc.Failing())
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if st.toggle != t.toggleTitle {
+		t.toggleTitle = st.toggle
+		t.toggle.SetTitle(st.toggle)
+	}
 	if cfg.UI.Language != t.lang {
+		tx := ui.TrayTexts(cfg.UI.Language)
 		t.lang = cfg.UI.Language
 		t.show.SetTitle(tx.Show)
-		t.toggle.SetTitle(tx.HooksOn)
 		t.exit.SetTitle(tx.Quit)
 	}
-	if cfg.Enabled != t.toggle.Checked() {
-		if cfg.Enabled {
+	if st.checked != t.toggle.Checked() {
+		if st.checked {
 			t.toggle.Check()
 		} else {
 			t.toggle.Uncheck()
 		}
 	}
-	// The icon shows what runs: a policy may switch every hook off
-	// whatever the user's switch says.
-	on := cfg.Enabled && t.a.svc.e.Effective().Enabled
-	tip := tx.Enabled
-	switch {
-	case failing:
-		tip = tx.Failing
-	case !on:
-		tip = tx.Disabled
+	if st.locked != t.toggle.Disabled() {
+		if st.locked {
+			t.toggle.Disable()
+		} else {
+			t.toggle.Enable()
+		}
 	}
-	systray.SetTooltip(tip)
-	icon := ui.TrayIcon(on, failing).Content()
+	systray.SetTooltip(st.tooltip)
+	icon := st.icon.Content()
 	if string(icon) != string(t.icon) {
 		t.icon = icon
 		systray.SetIcon(osIcon(icon))
 	}
+}
+
+// trayState is what the tray shows.
+type trayState struct {
+	// toggle is the switch's title; checked its tick; locked greys it out.
+	toggle          string
+	checked, locked bool
+	tooltip         string
+	icon            fyne.Resource
+}
+
+// trayStateOf is the tray for the user's switch (userOn) under the
+// policy's (policyOn): it shows what runs. While the administrator's
+// policy switches hooks off, the switch is greyed out and says so, and
+// the tooltip names the administrator: nothing the user clicks turns
+// hooks on.
+func trayStateOf(language string, userOn, policyOn, failing bool) trayState {
+	tx := ui.TrayTexts(language)
+	on := userOn && policyOn
+	st := trayState{toggle: tx.HooksOn, checked: on, tooltip: tx.Enabled, icon: ui.TrayIcon(on, failing)}
+	if !policyOn {
+		px := ui.TrayPolicyTexts(language)
+		st.toggle, st.locked = px.HooksOff, true
+	}
+	switch {
+	case failing:
+		st.tooltip = tx.Failing
+	case !policyOn:
+		st.tooltip = ui.TrayPolicyTexts(language).Tooltip
+	case !on:
+		st.tooltip = tx.Disabled
+	}
+	return st
 }
