@@ -34,6 +34,7 @@ func TestDialectOfGoldens(t *testing.T) {
 		"asterisk_pjsip_confirmed":           "asterisk",
 		"asterisk_pjsip_onhold":              "asterisk",
 		"asterisk_pjsip_early_callerid":      "asterisk-cid",
+		"asterisk_pjsip_early_nochannel":     "asterisk",
 		"asterisk_chansip_notifycid_early":   "asterisk-cid",
 		"asterisk_chansip_confirmed":         "asterisk",
 		"asterisk_chansip_onhold":            "asterisk",
@@ -191,6 +192,11 @@ func TestDialectMapping(t *testing.T) {
 			name: "asterisk PJSIP naming the caller while ringing",
 			docs: sampleSeq(t, "asterisk_pjsip_idle", "asterisk_pjsip_early_callerid", "asterisk_pjsip_confirmed", "asterisk_pjsip_idle"),
 			want: "incoming.ring 03012345678>1002\nincoming.answer 03012345678>1002\nincoming.hangup 03012345678>1002 answered\n", calls: 1,
+		},
+		{
+			name: "asterisk PJSIP 18.20+ ringing without a ringing channel: the local identity is not the caller",
+			docs: sampleSeq(t, "asterisk_pjsip_idle", "asterisk_pjsip_early_nochannel", "asterisk_pjsip_confirmed", "asterisk_pjsip_idle"),
+			want: "incoming.ring >1002\nincoming.answer >1002\nincoming.hangup >1002 answered\n", calls: 1,
 		},
 		{
 			name: "asterisk PJSIP caller without a valid number",
