@@ -223,7 +223,12 @@ func (h *hooksTab) clearSimulation() {
 // silent says why no hook fires for s, or "" when one may.
 func (h *hooksTab) silent(s simulation) string {
 	l := h.u.l
-	if !h.u.cfg.Enabled {
+	// The hooks in force: the policy's switch and managed hooks too.
+	eff := h.u.inForce()
+	switch {
+	case !h.u.policy().Enabled():
+		return l.T("No hook fires: your administrator's policy switches all hooks off.")
+	case !eff.Enabled:
 		return l.T("No hook fires: all hooks are switched off.")
 	}
 	var want []call.Trigger
@@ -235,7 +240,7 @@ func (h *hooksTab) silent(s simulation) string {
 	fires := func(hk hooks.Hook) bool {
 		return hk.Enabled && slices.ContainsFunc(hk.Triggers, func(t call.Trigger) bool { return slices.Contains(want, t) })
 	}
-	if slices.ContainsFunc(h.u.cfg.Hooks, fires) {
+	if slices.ContainsFunc(eff.Hooks, fires) {
 		return ""
 	}
 	return l.Tf("No hook fires: no switched-on hook fires on \"%s\".", triggerColumnOf(l, want[0]).title)

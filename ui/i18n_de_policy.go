@@ -20,6 +20,9 @@ func init() {
 		"Switched off by your administrator's policy: no hook fires, whatever this switch says.": "Durch die Richtlinie Ihrer Administration ausgeschaltet: Kein Hook löst aus, egal was dieser Schalter sagt.",
 		"Set by your administrator's policy: these settings cannot be changed here.":             "Durch die Richtlinie Ihrer Administration festgelegt: Diese Einstellungen können hier nicht geändert werden.",
 
+		// Simulate (hooks_simulate.go).
+		"No hook fires: your administrator's policy switches all hooks off.": "Kein Hook löst aus: Die Richtlinie Ihrer Administration schaltet alle Hooks aus.",
+
 		// The tray (policy_tray.go).
 		"Hooks off: switched off by your administrator":      "Hooks aus: von Ihrer Administration ausgeschaltet",
 		"Callhook: hooks switched off by your administrator": "Callhook: Hooks von Ihrer Administration ausgeschaltet",

@@ -21,6 +21,10 @@ func (u *UI) policyStatus() hooks.PolicyStatus { return u.hooks.pol }
 // policy is the policy in force; nil: none.
 func (u *UI) policy() *hooks.Policy { return u.hooks.pol.Policy }
 
+// inForce is the user's config under the policy: what the agent runs,
+// managed hooks and the policy's switch included.
+func (u *UI) inForce() *hooks.Config { return u.policy().Apply(u.cfg) }
+
 // fetchPolicy asks the backend for the policy in force, in the
 // background, and shows it.
 func (u *UI) fetchPolicy() {
