@@ -122,6 +122,7 @@ func New(a fyne.App, b Backend, opts Options) *UI {
 	u.confirm = u.confirmDelete
 	u.after = u.afterFunc
 	u.l = newTr(u.cfg.UI.Language)
+	applyTheme(a)
 	a.SetIcon(assets.Icon)
 	u.win = a.NewWindow("Callhook")
 	u.win.SetIcon(assets.Icon)
