@@ -20,13 +20,96 @@ const (
 
 // showDialog shows d and keeps it among the open dialogs until it closes,
 // so that Escape closes it as its dismiss button does (its callback sees
-// "no").
+// "no"), and gives its buttons the keys of a dialog's buttons (see
+// keyButtons).
 func (u *UI) showDialog(d dialog.Dialog) {
 	u.dialogs = append(u.dialogs, d)
 	d.SetOnClosed(func() {
 		u.dialogs = slices.DeleteFunc(u.dialogs, func(o dialog.Dialog) bool { return o == d })
 	})
 	d.Show()
+	u.keyButtons(d)
+}
+
+// keyButtons puts a dialogButton in the place of each of fyne's buttons
+// in the row of dialog d, just shown: fyne's button knows only Space, so
+// Enter on a button the user reached with Tab did nothing. fyne builds
+// its dialogs as a pop-up over a container whose button row is a
+// container of *widget.Button only; the content is the dialog's own
+// (ours use dialogButton already). Each dialogButton presses its
+// original, which keeps what fyne does with it: a form dialog disables
+// its confirm button while the form is invalid, and the dialogButton
+// follows (see followForm).
+func (u *UI) keyButtons(d dialog.Dialog) {
+	pop, ok := u.win.Canvas().Overlays().Top().(*widget.PopUp)
+	if !ok {
+		return
+	}
+	box, ok := pop.Content.(*fyne.Container)
+	if !ok {
+		return
+	}
+	var form *widget.Form
+	var made []*dialogButton
+	for _, o := range box.Objects {
+		if f, ok := o.(*widget.Form); ok {
+			form = f
+		}
+		row, ok := o.(*fyne.Container)
+		if !ok || len(row.Objects) == 0 || !slices.ContainsFunc(row.Objects, isFyneButton) ||
+			slices.ContainsFunc(row.Objects, func(o fyne.CanvasObject) bool { return !isFyneButton(o) }) {
+			continue
+		}
+		for i, o := range row.Objects {
+			b := keyedButton(o.(*widget.Button), d.Dismiss)
+			row.Objects[i] = b
+			made = append(made, b)
+		}
+		row.Refresh()
+	}
+	if form != nil {
+		followForm(form, made)
+	}
+}
+
+func isFyneButton(o fyne.CanvasObject) bool {
+	_, ok := o.(*widget.Button)
+	return ok
+}
+
+// keyedButton is a dialogButton that looks like and presses orig.
+func keyedButton(orig *widget.Button, cancel func()) *dialogButton {
+	b := newDialogButton(orig.Text, orig.Icon, func() {
+		if !orig.Disabled() && orig.OnTapped != nil {
+			orig.OnTapped()
+		}
+	}, cancel)
+	b.orig = orig
+	b.Importance, b.Alignment, b.IconPlacement = orig.Importance, orig.Alignment, orig.IconPlacement
+	if orig.Disabled() {
+		b.Disable()
+	}
+	return b
+}
+
+// followForm keeps the confirm button of a form dialog (fyne's is the one
+// of high importance) enabled only while the form is valid, as fyne's
+// dialog does with its own button, whose callback this replaces.
+func followForm(f *widget.Form, buttons []*dialogButton) {
+	f.SetOnValidationChanged(func(err error) {
+		for _, b := range buttons {
+			if b.orig == nil || b.orig.Importance != widget.HighImportance {
+				continue
+			}
+			if err != nil {
+				b.orig.Disable()
+				b.Disable()
+			} else {
+				b.orig.Enable()
+				b.Enable()
+			}
+		}
+	})
 }
 
 // dismissDialog closes the dialog on top; false when none is open.
@@ -118,6 +201,10 @@ func (e *dialogSelectEntry) TypedKey(ev *fyne.KeyEvent) {
 type dialogButton struct {
 	widget.Button
 	cancel func()
+	// orig is the fyne button this one replaced in a fyne dialog (see
+	// keyButtons), nil for ours. It stays under this one, hidden, where
+	// whoever looks for the dialog's buttons finds it.
+	orig *widget.Button
 }
 
 func newDialogButton(label string, icon fyne.Resource, tapped, cancel func()) *dialogButton {
@@ -125,6 +212,27 @@ func newDialogButton(label string, icon fyne.Resource, tapped, cancel func()) *d
 	b.Text, b.Icon, b.OnTapped = label, icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
+}
+
+// CreateRenderer draws the button, with the fyne button it replaced
+// hidden under it: not drawn, never focused.
+func (b *dialogButton) CreateRenderer() fyne.WidgetRenderer {
+	r := b.Button.CreateRenderer()
+	if b.orig == nil {
+		return r
+	}
+	b.orig.Hide()
+	return &withHidden{WidgetRenderer: r, hidden: b.orig}
+}
+
+// withHidden is a renderer with one more object, hidden.
+type withHidden struct {
+	fyne.WidgetRenderer
+	hidden fyne.CanvasObject
+}
+
+func (r *withHidden) Objects() []fyne.CanvasObject {
+	return append(slices.Clip(r.WidgetRenderer.Objects()), r.hidden)
 }
 
 // TypedKey presses the button on Enter, cancels on Escape.
