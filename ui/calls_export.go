@@ -7,10 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 )
 
 // csvHeader names the export's columns. They, and the values of
@@ -40,23 +36,6 @@ func (c *callsTab) export() {
 			})
 		})
 	})
-}
-
-// chooseFileDialog asks for the export's file in a save dialog.
-func (c *callsTab) chooseFileDialog(name string, save func(w io.WriteCloser, where string)) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			c.status.SetText(c.u.l.Tf("Could not export the history: %v", err))
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
-		save(w, w.URI().Name())
-	}, c.u.win)
-	d.SetFileName(name)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
-	d.Show()
 }
 
 // writeHistoryCSV writes one line per delivery, and one for a call no

@@ -52,9 +52,9 @@ func TestExportCSVWritesFilteredHistory(t *testing.T) {
 	h, _ := historyHarness(t, sampleConfig(), sampleHistory())
 	c := h.u.calls
 	path := exportTo(t, c, t.TempDir())
-	export := findButtons(c.content)["Export CSV"]
-	if export == nil {
-		t.Fatalf("no Export CSV button; have %v", keys(findButtons(c.content)))
+	export := c.exportBtn
+	if export.Text != "Export CSV" {
+		t.Fatalf("the export button says %q", export.Text)
 	}
 
 	test.Type(c.search, "jane")
@@ -117,7 +117,7 @@ func TestExportCSVGuardsAgainstFormulas(t *testing.T) {
 	h, _ := historyHarness(t, sampleConfig(), rows)
 	c := h.u.calls
 	path := exportTo(t, c, t.TempDir())
-	test.Tap(findButtons(c.content)["Export CSV"])
+	test.Tap(c.exportBtn)
 	h.settle()
 	got := readCSV(t, path)
 	if len(got) != 2 {

@@ -38,10 +38,13 @@ type callsTab struct {
 	shown     []CallRow
 	search    *widget.Entry
 	filter    *widget.Select
-	exportBtn *widget.Button
+	exportBtn *releaseButton
 	// chooseFile asks where to save the export and hands back the file
 	// opened for writing and its name; tests replace it.
 	chooseFile func(name string, save func(w io.WriteCloser, where string))
+	// saveDir is the folder of the last export, where the save dialog
+	// opens; empty for the home folder.
+	saveDir string
 	// detail is the content of the delivery dialog shown last.
 	detail fyne.CanvasObject
 
@@ -69,7 +72,7 @@ func newCallsTab(u *UI) *callsTab {
 	c.filter.PlaceHolder = longest(c.filter.Options)
 	c.filter.SetSelectedIndex(int(filterAll))
 	c.filter.OnChanged = func(string) { c.applyFilter() }
-	c.exportBtn = widget.NewButtonWithIcon(u.l.T("Export CSV"), theme.DocumentSaveIcon(), c.export)
+	c.exportBtn = newReleaseButton(u.l.T("Export CSV"), theme.DocumentSaveIcon(), c.export)
 	c.exportBtn.Disable()
 	tools := container.NewBorder(nil, nil, bold(u.l.T("History")),
 		container.NewHBox(c.filter, c.exportBtn, refresh), c.search)
