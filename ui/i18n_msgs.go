@@ -34,9 +34,22 @@ func (l tr) Msg(s string) string {
 const maxMsgDepth = 8
 
 var germanMsgCatalog = sync.OnceValue(func() *msgCatalog {
-	c, _ := compileMsgs(germanMsgs) // i18n_msgs_test.go keeps it free of errors
+	c, _ := compileMsgs(allGermanMsgs()) // i18n_msgs_test.go keeps it free of errors
 	return c
 })
+
+// allGermanMsgs is the German message catalogue: the engine's messages
+// (germanMsgs) and the call source's status (germanSipMsgs).
+func allGermanMsgs() map[string]string {
+	all := make(map[string]string, len(germanMsgs)+len(germanSipMsgs))
+	for k, v := range germanMsgs {
+		all[k] = v
+	}
+	for k, v := range germanSipMsgs {
+		all[k] = v
+	}
+	return all
+}
 
 // msgCatalog is a catalogue of message formats, compiled.
 type msgCatalog struct {

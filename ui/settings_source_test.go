@@ -181,7 +181,7 @@ func TestSourceStatusShowsThePBXLeg(t *testing.T) {
 		{"error keeps its reason", "en", SourceStatus{State: "error", Err: "TLS to pbx.example.com:5061: the PBX certificate is not signed by a trusted CA", Transport: "tls"},
 			"Error (TLS to pbx.example.com:5061: the PBX certificate is not signed by a trusted CA)\nTLS"},
 		{"German", "de", SourceStatus{State: "subscribed", Transport: "tls", Advertised: "203.0.113.7:40123", Learned: true, Keepalive: "answered", KeepaliveAt: at},
-			"Abonniert\nDie Telefonanlage sieht uns unter 203.0.113.7:40123 (öffentlich, von der Telefonanlage erfahren) · TLS\nKeepalive: answered (09:31:02)"},
+			"Abonniert\nDie Telefonanlage sieht uns unter 203.0.113.7:40123 (öffentlich, von der Telefonanlage erfahren) · TLS\nKeepalive: beantwortet (09:31:02)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -441,10 +441,10 @@ func (s *settingsTab) clearSaveFailure() {
 func statusText(l tr, st SourceStatus) string {
 	text := stateLabel(l, st.State)
 	if st.Detail != "" {
-		text += " · " + st.Detail
+		text += " · " + l.Msg(st.Detail)
 	}
 	if st.Err != "" {
-		text += " (" + st.Err + ")"
+		text += " (" + l.Msg(st.Err) + ")"
 	}
 	var leg []string
 	if st.Advertised != "" {
@@ -462,9 +462,9 @@ func statusText(l tr, st SourceStatus) string {
 	}
 	if st.Keepalive != "" {
 		if st.KeepaliveAt.IsZero() {
-			text += "\n" + l.Tf("Keepalive: %s", st.Keepalive)
+			text += "\n" + l.Tf("Keepalive: %s", l.Msg(st.Keepalive))
 		} else {
-			text += "\n" + l.Tf("Keepalive: %s (%s)", st.Keepalive, st.KeepaliveAt.Local().Format("15:04:05"))
+			text += "\n" + l.Tf("Keepalive: %s (%s)", l.Msg(st.Keepalive), st.KeepaliveAt.Local().Format("15:04:05"))
 		}
 	}
 	return text + dialectText(l, st.Dialect)
