@@ -1,6 +1,7 @@
 package sip
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -28,6 +29,13 @@ const (
 	// maxExtCalls bounds the calls in progress per watched extension;
 	// a dialog that would start one more starts none.
 	maxExtCalls = 32
+	// maxEnded bounds the ended dialogs remembered for endedMemory,
+	// across all entities; past it the oldest are forgotten first. A
+	// notifier that lists new terminated dialogs without end, or rings
+	// and hangs up calls without end, would otherwise grow it by 64 per
+	// document for 15 minutes. Forgetting is harmless but for a dialog
+	// the PBX still lists as in progress after it ended.
+	maxEnded = 4096
 )
 
 // dialogMapper turns the dialog-info documents of the watched entities
@@ -223,7 +231,7 @@ func (m *dialogMapper) dialogLocked(entity string, d Dialect, key string, e Dial
 		if c == nil {
 			// Ended before we saw it, or before we subscribed: nothing
 			// rang, so nothing may hang up.
-			m.ended[key] = at
+			m.endedLocked(key, at)
 			return true
 		}
 		c.dialogs[e.Key()] = DialogTerminated
@@ -242,7 +250,7 @@ func (m *dialogMapper) endLocked(key string, c *mappedCall, last DialogElem, at 
 	if m.active[c.entity]--; m.active[c.entity] <= 0 {
 		delete(m.active, c.entity)
 	}
-	m.ended[key] = at
+	m.endedLocked(key, at)
 	if c.answerUnknown() {
 		m.tr.endUnknown(key, at)
 		return
@@ -254,6 +262,29 @@ func (m *dialogMapper) endLocked(key string, c *mappedCall, last DialogElem, at 
 // answered: FreeSWITCH shows an outgoing call confirmed while it rings.
 func (c *mappedCall) answerUnknown() bool {
 	return c.dialect == DialectFreeSWITCH && c.dir == call.Out
+}
+
+// endedLocked remembers that the dialog key ended at at, forgetting the
+// oldest quarter of what it remembers when it holds maxEnded.
+func (m *dialogMapper) endedLocked(key string, at time.Time) {
+	if _, ok := m.ended[key]; !ok && len(m.ended) >= maxEnded {
+		m.sweepLocked(at)
+		if len(m.ended) >= maxEnded {
+			type ended struct {
+				key string
+				at  time.Time
+			}
+			all := make([]ended, 0, len(m.ended))
+			for k, t := range m.ended {
+				all = append(all, ended{k, t})
+			}
+			slices.SortFunc(all, func(a, b ended) int { return a.at.Compare(b.at) })
+			for _, e := range all[:len(all)/4] {
+				delete(m.ended, e.key)
+			}
+		}
+	}
+	m.ended[key] = at
 }
 
 func (m *dialogMapper) sweepLocked(now time.Time) {

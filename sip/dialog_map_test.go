@@ -337,3 +337,45 @@ func TestDialogMapperQueueTarget(t *testing.T) {
 		t.Fatalf("events = %+v", evs)
 	}
 }
+
+// TestDialogMapperEndedBounded: the dialogs the mapper remembers as ended
+// (so that a lingering listing does not start its call again) stay
+// bounded when a notifier lists new terminated dialogs without end, as
+// the ended calls of a flood of ring-and-hang-up documents do: every
+// document of 64 added 64 entries, each kept for 15 minutes.
+func TestDialogMapperEndedBounded(t *testing.T) {
+	var rec recorder
+	m := newDialogMapper(NewTracker("max", nil, rec.handle), nil)
+	if r := m.apply(entity1002, mustDialogInfo(t, dialogDoc(1, "full", dlg("d0", "c0", "recipient", "terminated", "")))); r.result != applied {
+		t.Fatalf("first document: %+v", r)
+	}
+	v := uint64(2)
+	for i := range 2 * maxEnded / maxDocDialogs {
+		var ds []string
+		for j := range maxDocDialogs {
+			id := fmt.Sprintf("t%d-%d", i, j)
+			ds = append(ds, dlg("d"+id, id, "recipient", "terminated", ""))
+		}
+		m.apply(entity1002, mustDialogInfo(t, dialogDoc(v, "partial", ds...)))
+		v++
+	}
+	for i := range 200 {
+		id := fmt.Sprintf("r%d", i)
+		m.apply(entity1002, mustDialogInfo(t, dialogDoc(v, "partial", dlg("d"+id, id, "recipient", "early", ""))))
+		m.apply(entity1002, mustDialogInfo(t, dialogDoc(v+1, "partial", dlg("d"+id, id, "recipient", "terminated", ""))))
+		v += 2
+	}
+	m.mu.Lock()
+	n := len(m.ended)
+	m.mu.Unlock()
+	if n > maxEnded {
+		t.Errorf("the mapper remembers %d ended dialogs, want at most %d", n, maxEnded)
+	}
+	// The calls that rang last are remembered: listed again as
+	// terminated, or lingering, they do not ring again.
+	before := len(rec.snapshot())
+	m.apply(entity1002, mustDialogInfo(t, dialogDoc(v, "partial", dlg("dr199", "r199", "recipient", "early", ""))))
+	if got := len(rec.snapshot()); got != before {
+		t.Errorf("a call that ended rang again after the flood: %d events, want %d", got, before)
+	}
+}
