@@ -131,6 +131,14 @@ func TestNoGermanTextIsClipped(t *testing.T) {
 		{"editor, browser hook", func(h *harness) { h.u.hooks.edit("crm") }},
 		{"editor, POST hook", func(h *harness) { h.u.hooks.edit("log") }},
 		{"editor, new hook", func(h *harness) { h.u.hooks.add() }},
+		{"editor, a header in the keychain, at the window's smallest width", func(h *harness) {
+			cfg := h.u.cfg.Clone()
+			cfg.Hooks[1].Headers = map[string]string{"Authorization": "{secret.anrufprotokoll-authorization}"}
+			h.u.cfg = cfg
+			h.u.hooks.edit("log")
+			h.settle()
+			h.u.win.Resize(fyne.NewSize(h.u.win.Canvas().Content().MinSize().Width, 680))
+		}},
 		{"Calls", func(h *harness) { h.u.tabs.SelectIndex(1) }},
 		{"Settings, proxy", func(h *harness) { h.u.tabs.SelectIndex(2) }},
 		{"Settings, dialog", func(h *harness) {

@@ -41,11 +41,11 @@ type editor struct {
 	leaving bool       // Back waits for them
 	undoBtn *widget.Button
 
-	name        *widget.Entry
+	name        *valueEntry
 	groups      []*triggerGroup
 	action      *widget.RadioGroup
 	actions     []string
-	url         *widget.Entry
+	url         *valueEntry
 	urlMsg      *widget.Label
 	urlWarn     *widget.Label
 	urlHint     *fyne.Container // the choices for a password in the URL
@@ -55,14 +55,16 @@ type editor struct {
 	preview     *widget.Label
 	bodyBox     *fyne.Container
 	contentType *widget.Select
-	body        *widget.Entry
+	body        *valueEntry // multi-line, as tall as its text (fitBody)
+	bodyRows    int         // the body's height in lines (fitBody)
+	bodyCursor  [2]int      // where followBodyCursor last saw the cursor
 	bodyMsg     *widget.Label
 	bodyWarn    *widget.Label
 	bodyPreview *widget.Label
 	httpBox     *fyne.Container // what only GET and POST have
 	headers     *headerList
-	timeout     *widget.Entry
-	retries     *widget.Entry
+	timeout     *valueEntry
+	retries     *valueEntry
 	signing     *signingSecret
 	errs        *widget.Label
 	warns       *widget.Label
@@ -90,6 +92,7 @@ var contentTypes = []string{
 // newEditor opens h, or a new hook when h is nil.
 func newEditor(u *UI, h *hooks.Hook) *editor {
 	e := &editor{u: u}
+	e.wheel.later = u.do
 	if h == nil {
 		e.isNew = true
 		e.created = true
@@ -107,7 +110,7 @@ func newEditor(u *UI, h *hooks.Hook) *editor {
 func (e *editor) build() {
 	l := e.u.l
 	changed := func(string) { e.changed() }
-	e.name = widget.NewEntry()
+	e.name = e.field()
 	e.name.OnChanged = changed
 
 	triggers := container.NewGridWithColumns(3)
@@ -126,7 +129,7 @@ func (e *editor) build() {
 	e.action.Horizontal = true
 	e.action.Required = true
 
-	e.url = widget.NewEntry()
+	e.url = e.field()
 	e.url.SetPlaceHolder("https://crm.example.com/search?phone={remote|e164}")
 	e.url.OnChanged = changed
 	e.urlMsg = message(widget.DangerImportance)
@@ -146,10 +149,15 @@ func (e *editor) build() {
 	e.urlHint.Hide()
 
 	e.contentType = widget.NewSelect(contentTypes, changed)
-	e.body = widget.NewMultiLineEntry()
-	e.body.SetMinRowsVisible(5)
+	e.body = newBodyEntry()
+	e.body.form = &e.wheel
+	e.body.SetMinRowsVisible(minBodyRows)
 	e.body.TextStyle.Monospace = true
-	e.body.OnChanged = changed
+	e.body.OnChanged = func(string) {
+		e.fitBody()
+		e.changed()
+	}
+	e.body.OnCursorChanged = e.followBodyCursor
 	e.bodyMsg = message(widget.DangerImportance)
 	e.bodyWarn = message(widget.WarningImportance)
 	e.bodyPreview = widget.NewLabel("")
@@ -159,14 +167,14 @@ func (e *editor) build() {
 	e.bodyBox = container.NewVBox(
 		section(l.T("Body")),
 		container.NewBorder(nil, nil, widget.NewLabel(l.T("Content type")), container.NewHBox(preset, e.placeholderButton(e.body)), e.contentType),
-		e.body, e.bodyMsg, e.bodyWarn,
+		e.wheel.entry(e.body), e.bodyMsg, e.bodyWarn,
 		widget.NewLabel(l.T("Preview with sample data:")), e.bodyPreview)
 
 	e.headers = newHeaderList(e)
-	e.timeout = widget.NewEntry()
+	e.timeout = e.field()
 	e.timeout.SetPlaceHolder(hooks.DefaultTimeout.String())
 	e.timeout.OnChanged = changed
-	e.retries = widget.NewEntry()
+	e.retries = e.field()
 	e.retries.SetPlaceHolder(strconv.Itoa(hooks.DefaultRetries))
 	e.retries.OnChanged = changed
 	e.signing = newSigningSecret(e)

@@ -40,11 +40,12 @@ type headerRow struct {
 	key        *valueEntry
 	value      *valueEntry
 	secret     *widget.Check
-	secretName string // set once the value is in the keychain
-	saved      string // the plain value the config holds for this row
-	plain      bool   // the user chose Keep as text
-	storing    bool   // the value is on its way to the keychain
-	edited     int    // when the value last changed, in edits of the list
+	secretName string        // set once the value is in the keychain
+	stored     *widget.Label // which keychain entry holds it
+	saved      string        // the plain value the config holds for this row
+	plain      bool          // the user chose Keep as text
+	storing    bool          // the value is on its way to the keychain
+	edited     int           // when the value last changed, in edits of the list
 	obj        fyne.CanvasObject
 }
 
@@ -82,7 +83,8 @@ func (hl *headerList) load(m map[string]string) {
 
 func (hl *headerList) add(key, value string) {
 	l := hl.e.u.l
-	r := &headerRow{key: newValueEntry(), value: newValueEntry(), secret: widget.NewCheck(l.T("Secret"), nil)}
+	r := &headerRow{key: hl.e.field(), value: hl.e.field(), secret: widget.NewCheck(l.T("Secret"), nil),
+		stored: message(widget.MediumImportance)}
 	r.key.SetPlaceHolder("Authorization")
 	r.value.SetPlaceHolder(l.T("value; placeholders allowed"))
 	r.key.SetText(key)
@@ -107,8 +109,9 @@ func (hl *headerList) add(key, value string) {
 	r.key.onLeave = r.value.onLeave
 	r.secret.OnChanged = func(on bool) { hl.toggleSecret(r, on) }
 	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { hl.remove(r) })
-	r.obj = container.NewBorder(nil, nil, nil, container.NewHBox(r.secret, remove),
-		container.NewGridWithColumns(2, hl.e.wheel.entry(r.key), hl.e.wheel.entry(r.value)))
+	r.obj = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.secret, remove),
+		container.NewGridWithColumns(2, hl.e.wheel.entry(r.key), hl.e.wheel.entry(r.value))),
+		r.stored)
 	hl.rows = append(hl.rows, r)
 	hl.box.Add(r.obj)
 }
@@ -124,15 +127,20 @@ func (hl *headerList) remove(r *headerRow) {
 	hl.e.changed()
 }
 
-// markStored shows a row whose value lives in the keychain.
+// markStored shows a row whose value lives in the keychain. The field
+// only says so; the keychain entry's name, as long as the hook's id and
+// the header's name together, is told below the row, where it can wrap:
+// in the field, half a row wide, it was cut off.
 func (hl *headerList) markStored(r *headerRow, name string) {
+	l := hl.e.u.l
 	r.secretName = name
 	r.saved = ""
 	r.secret.Checked = true
 	r.secret.Refresh()
 	r.value.SetText("")
-	r.value.SetPlaceHolder(hl.e.u.l.Tf("stored in the keychain as %s", name))
+	r.value.SetPlaceHolder(l.T("stored in the keychain"))
 	r.value.Disable()
+	showMessage(r.stored, l.Tf("Stored in the keychain as %s.", name))
 }
 
 // toggleSecret moves the value into the keychain, or makes it plain
@@ -146,6 +154,7 @@ func (hl *headerList) toggleSecret(r *headerRow, on bool) {
 		if r.secretName != "" {
 			r.secretName = ""
 			r.value.Enable()
+			showMessage(r.stored, "")
 		}
 		r.value.SetPlaceHolder(l.T("value; placeholders allowed"))
 		r.value.Refresh()

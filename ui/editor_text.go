@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/callhook/callhook/hooks"
@@ -91,44 +90,6 @@ func (e *editor) updatePreview() {
 	}
 }
 
-// placeholderButton opens the "insert placeholder" menu for target.
-func (e *editor) placeholderButton(target *widget.Entry) *widget.Button {
-	var b *widget.Button
-	b = widget.NewButtonWithIcon(e.u.l.T("Insert placeholder"), theme.ContentAddIcon(), func() {
-		c := fyne.CurrentApp().Driver().CanvasForObject(b)
-		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b).AddXY(0, b.Size().Height)
-		widget.ShowPopUpMenuAtPosition(e.placeholderMenu(target), c, pos)
-	})
-	return b
-}
-
-// placeholderMenu offers the placeholders every chosen trigger can fill.
-func (e *editor) placeholderMenu(target *widget.Entry) *fyne.Menu {
-	var items []*fyne.MenuItem
-	for _, p := range templates.Available(e.h.Triggers) {
-		tok := p.Token
-		items = append(items, fyne.NewMenuItem(tok+"   "+p.Description, func() { insertAtCursor(target, tok) }))
-	}
-	return fyne.NewMenu(e.u.l.T("Insert placeholder"), items...)
-}
-
-// insertAtCursor inserts s at the entry's cursor, which fyne keeps as row
-// and column in runes.
-func insertAtCursor(en *widget.Entry, s string) {
-	text := []rune(en.Text)
-	lines := strings.Split(en.Text, "\n")
-	row := min(max(en.CursorRow, 0), len(lines)-1)
-	pos := 0
-	for i := 0; i < row; i++ {
-		pos += len([]rune(lines[i])) + 1
-	}
-	col := min(max(en.CursorColumn, 0), len([]rune(lines[row])))
-	pos += col
-	en.SetText(string(text[:pos]) + s + string(text[pos:]))
-	en.CursorRow, en.CursorColumn = row, col+len([]rune(s))
-	en.Refresh()
-}
-
 // presetRecord makes the body the sipgate-compatible call record.
 func (e *editor) presetRecord() {
 	e.loading = true
@@ -138,13 +99,29 @@ func (e *editor) presetRecord() {
 	e.changed()
 }
 
-// valueEntry is an entry that says when the user leaves it.
+// valueEntry is the editor's text field. It says when the user leaves
+// it; Tab and Shift+Tab move the focus on from it, multi-line too (fyne's
+// multi-line entry types a tab instead, and the keyboard was trapped in
+// the body); and with form set, Tab keeps the focus in view of the form's
+// scroller (fyne's scroller does not follow the focus, fyne issue #3029).
 type valueEntry struct {
 	widget.Entry
 	onLeave func()
+	form    *wheelTarget
 }
 
-var _ fyne.Focusable = (*valueEntry)(nil)
+var (
+	_ fyne.Focusable = (*valueEntry)(nil)
+	_ fyne.Tabbable  = (*valueEntry)(nil)
+	_ textField      = (*valueEntry)(nil)
+)
+
+// textField is a text field of the editor, as the placeholder menu
+// inserts into it.
+type textField interface {
+	fyne.Focusable
+	entry() *widget.Entry
+}
 
 func newValueEntry() *valueEntry {
 	en := &valueEntry{}
@@ -152,11 +129,44 @@ func newValueEntry() *valueEntry {
 	return en
 }
 
+// newBodyEntry returns a multi-line valueEntry.
+func newBodyEntry() *valueEntry {
+	en := newValueEntry()
+	en.MultiLine = true
+	en.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // as widget.NewMultiLineEntry
+	return en
+}
+
+func (en *valueEntry) entry() *widget.Entry { return &en.Entry }
+
+// AcceptsTab implements fyne.Tabbable: the window's driver moves the
+// focus on Tab and Shift+Tab instead of handing the key to the field.
+func (en *valueEntry) AcceptsTab() bool { return false }
+
 // FocusLost implements fyne.Focusable.
 func (en *valueEntry) FocusLost() {
 	en.Entry.FocusLost()
 	if en.onLeave != nil {
 		en.onLeave()
+	}
+}
+
+// KeyDown implements desktop.Keyable. The driver tells the focused
+// widget of a key before it acts on it: Tab here moves the focus away,
+// to whatever comes next, and the form shows that once it has it.
+func (en *valueEntry) KeyDown(ev *fyne.KeyEvent) {
+	en.Entry.KeyDown(ev)
+	if ev.Name == fyne.KeyTab && en.form != nil {
+		en.form.revealFocusedLater()
+	}
+}
+
+// KeyUp implements desktop.Keyable. Tab released here moved the focus
+// here.
+func (en *valueEntry) KeyUp(ev *fyne.KeyEvent) {
+	en.Entry.KeyUp(ev)
+	if ev.Name == fyne.KeyTab && en.form != nil {
+		en.form.reveal(en)
 	}
 }
 

@@ -146,7 +146,6 @@ var german = map[string]string{
 	"queue %s":                              "Warteschlange %s",
 	"ringing":                               "klingelt",
 	"stored in the keychain":                "im Schlüsselbund gespeichert",
-	"stored in the keychain as %s":          "im Schlüsselbund gespeichert als %s",
 	"talking %s":                            "im Gespräch %s",
 	"type the secret value and press Enter": "Geheimen Wert eingeben und Enter drücken",
 	"value; placeholders allowed":           "Wert; Platzhalter erlaubt",

@@ -1,7 +1,8 @@
 package ui
 
-// German for the hook editor's undo (editor_undo.go) and keychain wait,
-// kept apart from i18n_de.go so the editor's strings change with it.
+// German for the hook editor's undo (editor_undo.go), keychain wait and
+// stored header values, kept apart from i18n_de.go so the editor's
+// strings change with it.
 func init() {
 	for k, v := range map[string]string{
 		"Undo changes":                    "Änderungen rückgängig machen",
@@ -14,7 +15,8 @@ func init() {
 		"Some of your changes are not saved: the editor shows why. Undo changes removes this new hook. Keep editing lets you finish them.":                              "Einige Ihrer Änderungen sind nicht gespeichert; der Editor zeigt, warum. „Änderungen rückgängig machen“ entfernt diesen neuen Hook wieder. Mit „Weiter bearbeiten“ können Sie sie fertigstellen.",
 		"Could not undo the changes: fix the problems shown.":                                                                                                           "Die Änderungen konnten nicht rückgängig gemacht werden: Beheben Sie die angezeigten Probleme.",
 		"Changes undone: the hook is as it was when you opened it.":                                                                                                     "Änderungen rückgängig gemacht: Der Hook ist wieder so, wie er beim Öffnen war.",
-		"Storing in the keychain…": "Speichere im Schlüsselbund …",
+		"Storing in the keychain…":      "Speichere im Schlüsselbund …",
+		"Stored in the keychain as %s.": "Im Schlüsselbund gespeichert als %s.",
 	} {
 		german[k] = v
 	}

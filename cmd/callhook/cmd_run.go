@@ -101,7 +101,7 @@ func reloadOnHangup(ctx context.Context, hup <-chan os.Signal, e *engine.Engine,
 		}
 		cfg, err := hooks.Load(p.config)
 		if err == nil {
-			err = cfg.Validate()
+			err = cfg.ValidateWith(e.Policy())
 		}
 		if err != nil {
 			log.Error("reload config: keeping the running one", "config", p.config, "err", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -71,4 +72,33 @@ func listening(addr string) bool {
 	}
 	c.Close()
 	return false
+}
+
+// A SIGHUP to a config the administrator's policy refuses (a hook to a
+// host not in allowed_hosts) keeps the running config, as the agent's
+// reload does: the log names the policy's rule.
+func TestRunReloadRefusesWhatThePolicyRefuses(t *testing.T) {
+	rc := newReceiver(t)
+	hook := func(host string) string {
+		return fmt.Sprintf(`{"version": 1, "enabled": true, "source": {"mode": "none"}, "hooks": [
+  {"id": "mine", "enabled": true, "triggers": ["incoming.ring"], "action": "get", "url": %q}]}`, hostURL(t, rc, host, "/mine"))
+	}
+	e := newEnv(t, hook("localhost"))
+	path := e.writePolicyFile(`{"allowed_hosts": ["localhost"]}`)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	srv := e.startRun(ctx)
+	srv.waitLog("callhook running", 30*time.Second)
+	defer srv.stop()
+
+	if err := os.WriteFile(e.config, []byte(hook("127.0.0.1")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	srv.waitLog("reload config: keeping the running one", 15*time.Second)
+	if want := `not in allowed_hosts of the policy ` + path; !strings.Contains(srv.logs(), want) {
+		t.Errorf("the reload error does not name the policy's rule %q:\n%s", want, srv.logs())
+	}
 }

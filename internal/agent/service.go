@@ -337,7 +337,8 @@ func (s *Service) SimulateCall(_ context.Context, sim sip.Simulation) (string, e
 		return "", errors.New("simulate: the remote number is missing")
 	}
 	if sim.Local == "" {
-		sim.Local = s.e.Config().Source.Dialog.Username
+		// The number of the source in force: a policy may fix it.
+		sim.Local = s.e.Effective().Source.Dialog.Username
 		if sim.Local == "" {
 			sim.Local = "100"
 		}
