@@ -225,7 +225,10 @@ func (c *callsTab) callRow(r CallRow) fyne.CanvasObject {
 	box := container.NewVBox(bold(head))
 	if len(r.Deliveries) == 0 {
 		none := l.T("No hook fired for this call.")
-		if !c.u.cfg.Enabled {
+		switch {
+		case !c.u.policy().Enabled():
+			none = l.T("No hook fired for this call: your administrator's policy switches all hooks off.")
+		case !c.u.cfg.Enabled:
 			none = l.T("No hook fired for this call: all hooks are switched off.")
 		}
 		box.Add(widget.NewLabel("    " + none))

@@ -21,7 +21,8 @@ func init() {
 		"Set by your administrator's policy: these settings cannot be changed here.":             "Durch die Richtlinie Ihrer Administration festgelegt: Diese Einstellungen können hier nicht geändert werden.",
 
 		// Simulate (hooks_simulate.go).
-		"No hook fires: your administrator's policy switches all hooks off.": "Kein Hook löst aus: Die Richtlinie Ihrer Administration schaltet alle Hooks aus.",
+		"No hook fired for this call: your administrator's policy switches all hooks off.": "Für diesen Anruf hat kein Hook ausgelöst: Die Richtlinie Ihrer Administration schaltet alle Hooks aus.",
+		"No hook fires: your administrator's policy switches all hooks off.":               "Kein Hook löst aus: Die Richtlinie Ihrer Administration schaltet alle Hooks aus.",
 
 		// The tray (policy_tray.go).
 		"Hooks off: switched off by your administrator":      "Hooks aus: von Ihrer Administration ausgeschaltet",

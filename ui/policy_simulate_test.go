@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+
+	"github.com/callhook/callhook/call"
 )
 
 // Simulate says why nothing fires from the hooks in force: a managed
@@ -32,5 +35,22 @@ func TestSimulateSaysWhatThePolicyFires(t *testing.T) {
 	want := "No hook fires: your administrator's policy switches all hooks off."
 	if _, why, _ := strings.Cut(h.u.hooks.status.Text, "\n"); why != want {
 		t.Errorf("under the policy's switch simulate says %q, want %q", why, want)
+	}
+}
+
+// Under the policy's off switch the history says the administrator
+// switched the hooks off, not that nothing listened, whatever the
+// user's own switch says.
+func TestHistorySaysThePolicySwitchedHooksOff(t *testing.T) {
+	h := newHarness(t, sampleConfig(), Options{})
+	h.putPolicy(parsePolicy(t, `{"version": 1, "hooks_enabled": false}`))
+	h.b.HistoryFn = func(context.Context, int) ([]CallRow, error) {
+		return []CallRow{{Call: call.Call{ID: "sim-1@callhook", Direction: call.In, Caller: call.Party{Number: "+49301234567"},
+			Start: sampleStart(), End: sampleStart().Add(5e9), Outcome: call.Answered}}}, nil
+	}
+	h.u.tabs.SelectIndex(1)
+	h.settle()
+	if text := labels(h.u.calls.history); !strings.Contains(text, "No hook fired for this call: your administrator's policy switches all hooks off.") {
+		t.Errorf("the history does not say the policy switched the hooks off:\n%s", text)
 	}
 }
