@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -39,14 +40,30 @@ func (SystemBrowser) Open(u string) error {
 	return nil
 }
 
+// ParseURL parses h's URL template as its action wants it: a browser
+// hook's with templates.ParseBrowserURL, which lets a {secret.NAME} stand
+// in the query (a page that logs the agent in from its URL), any other
+// hook's with templates.ParseURL.
+func (h *Hook) ParseURL() (*templates.URL, error) {
+	if h.Action == ActionBrowser {
+		return templates.ParseBrowserURL(h.URL)
+	}
+	return templates.ParseURL(h.URL)
+}
+
 // openBrowser renders h's URL and opens it, but only an http or https URL
 // on the host written literally in the hook: whatever a caller id holds,
-// it cannot send the agent's browser elsewhere. Secrets are not available
-// to browser URLs (data.Secret is ignored): a browser's history is no
-// place for them.
-func openBrowser(o Opener, h *Hook, data templates.Data) outcome {
+// it cannot send the agent's browser elsewhere. A {secret.NAME} in the
+// query is resolved through secrets and reaches the browser as it is;
+// what the attempt reports (and the journal keeps, the log and the window
+// show) has it masked.
+func openBrowser(o Opener, h *Hook, data templates.Data, secrets Secrets) (out outcome) {
 	data.Secret = nil
-	u, err := templates.ParseURL(h.URL)
+	rec := NewSecretRecorder(secrets)
+	if secrets != nil {
+		data.Secret = rec.Get
+	}
+	u, err := h.ParseURL()
 	if err != nil {
 		return outcome{err: fmt.Errorf("hook %s: url: %w", h.ID, err), permanent: true}
 	}
@@ -54,6 +71,21 @@ func openBrowser(o Opener, h *Hook, data templates.Data) outcome {
 	if err != nil {
 		return outcome{err: fmt.Errorf("hook %s: render url: %w", h.ID, err), permanent: true}
 	}
+	shown, err := renderMasked(u, data)
+	if err != nil {
+		shown = "the hook's url"
+	}
+	defer func() {
+		// An opener's error may quote the URL: it is shown with the
+		// secrets masked, and any secret left is masked too.
+		if out.err != nil {
+			msg := strings.ReplaceAll(out.err.Error(), target, shown)
+			if m := rec.Redact(msg); m != out.err.Error() {
+				out.err = errors.New(m)
+			}
+		}
+		out.response = rec.Redact(out.response)
+	}()
 	if err := checkBrowserURL(target, u.Host()); err != nil {
 		return outcome{err: fmt.Errorf("hook %s: %w", h.ID, err), permanent: true}
 	}
@@ -62,13 +94,26 @@ func openBrowser(o Opener, h *Hook, data templates.Data) outcome {
 	}
 	// What was opened is the attempt's answer: the test button and the
 	// history show it.
-	return outcome{response: excerpt([]byte("opened " + shownURL(target) + " in the default browser"))}
+	return outcome{response: excerpt([]byte("opened " + shownURL(shown) + " in the default browser"))}
+}
+
+// secretMarker stands in for every secret when a URL is rendered to be
+// shown. It is unreserved characters only, so that escaping keeps it
+// whole, and becomes SecretMask after rendering.
+const secretMarker = "CALLHOOKSECRETMASK"
+
+// renderMasked renders u with every {secret.NAME} shown as SecretMask
+// ("?token=***"), never resolving one.
+func renderMasked(u *templates.URL, data templates.Data) (string, error) {
+	data.Secret = func(string) (string, error) { return secretMarker, nil }
+	s, err := u.Render(data)
+	return strings.ReplaceAll(s, secretMarker, SecretMask), err
 }
 
 // shownURL is target as Callhook shows it: the values of query (and
 // fragment) parameters whose names say credential masked, as credential
-// headers are (a browser URL holds no {secret.NAME}, but a token may be
-// typed into it).
+// headers are (a {secret.NAME} is masked before, by renderMasked, but a
+// token may be typed into the URL).
 func shownURL(target string) string {
 	p, err := url.Parse(target)
 	if err != nil {

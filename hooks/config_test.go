@@ -208,7 +208,7 @@ func TestValidate(t *testing.T) {
 		{"unknown placeholder in url", func(c *hooks.Config) { c.Hooks[0].URL = "https://crm.example.com/?q={phone}" }, "{phone} at offset 27: unknown placeholder"},
 		{"unknown filter", func(c *hooks.Config) { c.Hooks[0].URL = "https://crm.example.com/?q={remote|intl}" }, `unknown filter "intl"`},
 		{"secret in query", func(c *hooks.Config) { c.Hooks[1].URL = "https://crm.example.com/?k={secret.crm}" }, "hooks[log].url: {secret.crm} at offset 27: secrets are allowed only"},
-		{"secret in browser url", func(c *hooks.Config) { c.Hooks[0].URL = "https://u:{secret.crm}@crm.example.com/" }, "hooks[crm].url: {secret.crm}: a browser URL must not carry secrets"},
+		{"secret in browser url", func(c *hooks.Config) { c.Hooks[0].URL = "https://u:{secret.crm}@crm.example.com/" }, "hooks[crm].url: {secret.crm} at offset 10: a browser URL may carry secrets only in its query"},
 		{"body on browser hook", func(c *hooks.Config) { c.Hooks[0].Body = "x" }, "hooks[crm].body: only a post hook sends a body"},
 		{"content type on get", func(c *hooks.Config) { c.Hooks[1].Action = hooks.ActionGet; c.Hooks[1].Body = "" }, "hooks[log].content_type: only a post hook"},
 		{"body without content type is json", func(c *hooks.Config) { c.Hooks[1].ContentType = "" }, ""},

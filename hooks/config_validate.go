@@ -149,15 +149,10 @@ func (h *Hook) validate(ps *problems, path string) {
 	}
 	if h.URL == "" {
 		ps.add(path, id, "url", "is required")
-	} else if u, err := templates.ParseURL(h.URL); err != nil {
+	} else if _, err := h.ParseURL(); err != nil {
+		// A browser URL may carry a secret in its query only, which
+		// Warnings points out.
 		ps.add(path, id, "url", "%v", err)
-	} else if h.Action == ActionBrowser {
-		for _, r := range u.Template().Refs() {
-			if r.Name == "secret" {
-				ps.add(path, id, "url", "%s: a browser URL must not carry secrets (they would end up in the browser history)", r.Token())
-				break
-			}
-		}
 	}
 	if h.Action != ActionPost {
 		if h.Body != "" {
@@ -246,8 +241,9 @@ func anyMap(m map[string]string) map[string]any {
 
 // Warnings lists what is valid but probably not meant: a source's port
 // that does not fit its transport, placeholders a hook's triggers cannot
-// fill, which render empty, and caller-controlled placeholders in a body
-// whose content type Callhook cannot escape for.
+// fill, which render empty, caller-controlled placeholders in a body
+// whose content type Callhook cannot escape for, and secrets in a browser
+// URL, which the browser's history keeps.
 func (c *Config) Warnings() []Problem {
 	out := c.Source.warnings()
 	for i := range c.Hooks {
@@ -261,9 +257,10 @@ func (c *Config) Warnings() []Problem {
 				out = append(out, Problem{Path: join(path, field), Hook: h.ID, Field: field, Message: w})
 			}
 		}
-		if u, err := templates.ParseURL(h.URL); err == nil {
+		if u, err := h.ParseURL(); err == nil {
 			warn("url", u.Template())
 		}
+		out = append(out, h.browserSecretWarnings(path)...)
 		if h.Body != "" {
 			if b, err := templates.ParseBody(h.Body, h.ContentTypeOrDefault()); err == nil {
 				warn("body", b.Template())

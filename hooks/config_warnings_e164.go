@@ -52,7 +52,7 @@ func (h *Hook) e164Warnings(path string) []Problem {
 			out = append(out, Problem{Path: join(path, field), Hook: h.ID, Field: field, Message: e164Warning(tokens)})
 		}
 	}
-	if u, err := templates.ParseURL(h.URL); err == nil {
+	if u, err := h.ParseURL(); err == nil {
 		check("url", u.Template())
 	}
 	if h.Body != "" {

@@ -357,7 +357,7 @@ func (d *Dispatcher) Test(ctx context.Context, hook Hook, trigger call.Trigger) 
 	if err := d.policy.Load().refuse(&hook); err != nil {
 		out = outcome{err: err, permanent: true}
 	} else if hook.Action == ActionBrowser {
-		out = openBrowser(d.opener, &hook, data)
+		out = openBrowser(d.opener, &hook, data, d.secrets)
 	} else {
 		data.Secret = d.secrets.Get
 		out = send(ctx, d.client, &hook, data, id, now, d.secrets)

@@ -41,6 +41,7 @@ type PresetParam struct {
 	Help    string
 	Default string
 	kind    paramKind
+	choices []string // the values a paramChoice takes
 }
 
 type paramKind int
@@ -50,6 +51,7 @@ const (
 	paramSubdomain                  // one DNS label
 	paramSecret                     // a secret's name
 	paramNumber                     // digits
+	paramChoice                     // one of choices
 )
 
 // Preset actions.
@@ -101,6 +103,9 @@ func (p Preset) clone() Preset {
 	c.Params = slices.Clone(p.Params)
 	c.Defaults = maps.Clone(p.Defaults)
 	c.params = slices.Clone(p.params)
+	for i := range c.params {
+		c.params[i].choices = slices.Clone(c.params[i].choices)
+	}
 	c.hook = p.hook.Clone()
 	return c
 }
@@ -176,6 +181,11 @@ func (pp PresetParam) check(v string) (string, error) {
 	case paramNumber:
 		if !numberPattern.MatchString(v) {
 			return "", errors.New("want digits only")
+		}
+	case paramChoice:
+		v = strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(v, "https://"), "/"))
+		if !slices.Contains(pp.choices, v) {
+			return "", errors.New("want one of " + strings.Join(pp.choices, ", "))
 		}
 	}
 	return v, nil

@@ -1,5 +1,7 @@
 package hooks
 
+import "strings"
+
 // presets is the table behind Presets. Every URL and field comes from the
 // documentation in Source; where a vendor documents nothing Callhook can
 // use, the preset is listed with Available false and a Note saying so,
@@ -7,7 +9,9 @@ package hooks
 // a parameter.
 //
 // Numbers: "log call" bodies send {remote|e164}, the form every one of
-// these APIs stores and matches phone numbers in.
+// these APIs stores and matches phone numbers in. Times and talk times
+// take the filters that write them as the vendor documents: {start|offset}
+// and {duration|mmss} for Zoho CRM, {start|datetime} for Pipedrive.
 var presets = []Preset{
 	// HubSpot
 	unavailable("hubspot-open", "HubSpot", PresetOpen,
@@ -86,17 +90,68 @@ var presets = []Preset{
 	unavailable("zoho-open", "Zoho CRM", PresetOpen,
 		"https://www.zoho.com/crm/developer/docs/api/v8/search-records.html",
 		"Zoho documents search by phone as an API only (GET /crm/v8/{module}/search?phone=...), no browser URL"),
-	unavailable("zoho-log", "Zoho CRM", PresetLog,
-		"https://www.zoho.com/crm/developer/docs/api/v8/insert-records.html",
-		"the Calls module takes Call_Duration as mm:ss, a format no placeholder renders yet"),
+	{
+		Name: "zoho-log", Vendor: "Zoho CRM", Action: PresetLog, Available: true,
+		// Insert Records (POST {api-domain}/crm/v8/Calls, a "data" array,
+		// Authorization: Zoho-oauthtoken). Calls fields as in Zoho's
+		// Calls API guide (Kaizen #38): Call_Type "Inbound" (Inbound,
+		// Outbound, Missed) and Call_Start_Time (ISO 8601 with a ±HH:mm
+		// offset, "2019-10-23T13:25:00+05:30") are mandatory,
+		// Call_Duration ("10:00", mm:ss) for a completed call. The call is
+		// linked to no contact: Who_Id takes a record id, which a phone
+		// number is not.
+		Source: "https://www.zoho.com/crm/developer/docs/api/v8/insert-records.html",
+		Note: "creates a completed inbound call in the Calls module (fields as in https://help.zoho.com/portal/en/community/topic/kaizen-38-calls-api); " +
+			"Zoho takes only OAuth access tokens (Zoho-oauthtoken, scope ZohoCRM.modules.calls.CREATE), which expire one hour after they are made " +
+			"(https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html) and Callhook does not refresh: " +
+			"the hook works only while something else puts a fresh token into the secret at least hourly (callhook secret set <token_secret>)",
+		params: []PresetParam{
+			{Name: "api_domain", Default: "www.zohoapis.com", kind: paramChoice, choices: zohoAPIDomains,
+				Help: "your data centre's API domain (https://www.zoho.com/crm/developer/docs/api/v8/multi-dc.html): " + strings.Join(zohoAPIDomains, ", ")},
+			tokenParam("zoho-token", "OAuth access token (valid for one hour)"),
+		},
+		hook: Hook{
+			Name: "Log the call in Zoho CRM", Triggers: logTriggers, Action: ActionPost,
+			URL:         "https://<api_domain>/crm/v8/Calls",
+			ContentType: "application/json",
+			Headers:     map[string]string{"Authorization": "Zoho-oauthtoken {secret.<token_secret>}"},
+			Body: `{"data":[{"Subject":"Call with {remote_name} {remote|e164}","Call_Type":"Inbound",` +
+				`"Call_Start_Time":"{start|offset}","Call_Duration":"{duration|mmss}",` +
+				`"Description":"Caller {remote|e164}, answered by {user}, call {call_id}"}]}`,
+		},
+	},
 
 	// Pipedrive
 	unavailable("pipedrive-open", "Pipedrive", PresetOpen,
 		"https://developers.pipedrive.com/docs/api/v1/ItemSearch",
 		"Pipedrive documents search as an API only (GET /v1/itemSearch), no browser URL"),
-	unavailable("pipedrive-log", "Pipedrive", PresetLog,
-		"https://developers.pipedrive.com/docs/api/v1/CallLogs#addCallLog",
-		"POST /v1/callLogs wants start_time and end_time as YYYY-MM-DD HH:MM:SS, a format no placeholder renders yet"),
+	{
+		Name: "pipedrive-log", Vendor: "Pipedrive", Action: PresetLog, Available: true,
+		// addCallLog: outcome (connected, no_answer, left_message,
+		// left_voicemail, wrong_number, busy), to_phone_number ("the
+		// number called"), start_time and end_time ("in UTC. Format:
+		// YYYY-MM-DD HH:MM:SS") are required; from_phone_number is "the
+		// number that made the call", duration a string of seconds, note
+		// HTML (so it holds nothing the caller chooses). The
+		// API token goes in the x-api-token header, on the company
+		// domain (https://pipedrive.readme.io/docs/core-api-concepts-authentication).
+		Source: "https://developers.pipedrive.com/docs/api/v1/CallLogs#addCallLog",
+		Note: "adds a call log (POST /api/v1/callLogs) with the caller's number as from_phone_number; " +
+			"the secret holds your personal API token, sent in the x-api-token header",
+		params: []PresetParam{
+			{Name: "company", Help: "your Pipedrive company domain, e.g. mycompany for mycompany.pipedrive.com", kind: paramSubdomain},
+			tokenParam("pipedrive-token", "API token"),
+		},
+		hook: Hook{
+			Name: "Log the call in Pipedrive", Triggers: logTriggers, Action: ActionPost,
+			URL:         "https://<company>.pipedrive.com/api/v1/callLogs",
+			ContentType: "application/json",
+			Headers:     map[string]string{"x-api-token": "{secret.<token_secret>}"},
+			Body: `{"subject":"Call with {remote_name} {remote|e164}","duration":"{duration}","outcome":"connected",` +
+				`"from_phone_number":"{remote|e164}","to_phone_number":"{callee}",` +
+				`"start_time":"{start|datetime}","end_time":"{end|datetime}","note":"Answered by {user}"}`,
+		},
+	},
 
 	// Odoo
 	unavailable("odoo-open", "Odoo", PresetOpen,
@@ -139,6 +194,14 @@ var presets = []Preset{
 		"Freshdesk documents contact search as an API only (GET /api/v2/search/contacts), no browser URL"),
 	{
 		Name: "freshdesk-log", Vendor: "Freshdesk", Action: PresetLog, Available: true,
+		// Create a Ticket: phone ("if the phone number is set and the
+		// email address is not, then the name attribute is mandatory"),
+		// source 3 Phone, status 5 Closed, priority 1 Low. description is
+		// "HTML content of the ticket", so it holds nothing the caller
+		// chooses (the SIP Call-ID may hold "<" and ">"); the caller's
+		// number and name go in the plain-text subject and name.
+		// Authentication: the API key as the basic-auth user name,
+		// "X" as the password.
 		Source: "https://developers.freshdesk.com/api/#create_ticket",
 		Note:   "logs the call as a closed phone ticket (source 3); the secret holds your API key, sent as the basic-auth user name with password X",
 		params: []PresetParam{
@@ -150,7 +213,7 @@ var presets = []Preset{
 			URL:         "https://{secret.<token_secret>}:X@<domain>.freshdesk.com/api/v2/tickets",
 			ContentType: "application/json",
 			Body: `{"phone":"{remote|e164}","name":"{remote_name} {remote|e164}","subject":"Call with {remote_name} {remote|e164}",` +
-				`"description":"Answered by {user}, {duration} s, call {call_id}","source":3,"status":5,"priority":1}`,
+				`"description":"Answered by {user}, talk time {duration|mmss}","source":3,"status":5,"priority":1}`,
 		},
 	},
 
@@ -206,6 +269,12 @@ func init() {
 func unavailable(name, vendor, action, source, note string) Preset {
 	return Preset{Name: name, Vendor: vendor, Action: action, Source: source, Note: note}
 }
+
+// zohoAPIDomains are Zoho CRM's API domains, one per data centre: US,
+// EU, IN, AU, CN, JP, CA, SA (https://www.zoho.com/crm/developer/docs/api/v8/multi-dc.html
+// and Zoho's API domain table). The token goes to the one the user picks.
+var zohoAPIDomains = []string{"www.zohoapis.com", "www.zohoapis.eu", "www.zohoapis.in", "www.zohoapis.com.au",
+	"www.zohoapis.com.cn", "www.zohoapis.jp", "www.zohoapis.ca", "www.zohoapis.sa"}
 
 func tokenParam(def, what string) PresetParam {
 	return PresetParam{Name: "token_secret", Default: def, kind: paramSecret,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,6 +20,8 @@ var presetParams = map[string]map[string]string{
 	"dynamics-log":   {"org": "acme.crm4.dynamics.com"},
 	"zendesk-log":    {"subdomain": "acme", "app_id": "735264019863524"},
 	"freshdesk-log":  {"domain": "acme"},
+	"zoho-log":       {"api_domain": "www.zohoapis.eu"},
+	"pipedrive-log":  {"company": "acme"},
 }
 
 // presetWant is what each available preset must request, as its vendor
@@ -33,6 +36,8 @@ var presetWant = map[string]struct {
 	"dynamics-log":   {"acme.crm4.dynamics.com", "/api/data/v9.2/phonecalls", []string{"phonenumber"}, "Authorization"},
 	"zendesk-log":    {"acme.zendesk.com", "/api/v2/calls", []string{"from_line"}, "Authorization"},
 	"freshdesk-log":  {"acme.freshdesk.com", "/api/v2/tickets", []string{"phone"}, "userinfo"},
+	"zoho-log":       {"www.zohoapis.eu", "/crm/v8/Calls", []string{"data", "0", "Subject"}, "Authorization"},
+	"pipedrive-log":  {"acme.pipedrive.com", "/api/v1/callLogs", []string{"from_phone_number"}, "x-api-token"},
 }
 
 func TestPresetsTable(t *testing.T) {
@@ -168,28 +173,44 @@ func renderBody(t *testing.T, h Hook, d templates.Data) map[string]any {
 	return m
 }
 
+// field returns the string at path in a JSON value; an array's elements
+// are named by their index ("0").
 func field(m map[string]any, path []string) string {
 	var v any = m
 	for _, k := range path {
-		mm, ok := v.(map[string]any)
-		if !ok {
+		switch vv := v.(type) {
+		case map[string]any:
+			v = vv[k]
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i >= len(vv) {
+				return ""
+			}
+			v = vv[i]
+		default:
 			return ""
 		}
-		v = mm[k]
 	}
 	s, _ := v.(string)
 	return s
 }
 
-// keys lists a JSON object's keys, nested ones as a.b, sorted.
+// keys lists a JSON object's keys, nested ones as a.b (an array's
+// elements as a.0.b), sorted.
 func keys(m map[string]any) string {
 	var out []string
-	var walk func(prefix string, m map[string]any)
-	walk = func(prefix string, m map[string]any) {
-		for k, v := range m {
-			out = append(out, prefix+k)
-			if mm, ok := v.(map[string]any); ok {
-				walk(prefix+k+".", mm)
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				out = append(out, prefix+k)
+				walk(prefix+k+".", e)
+			}
+		case []any:
+			for i, e := range v {
+				out = append(out, prefix+strconv.Itoa(i))
+				walk(prefix+strconv.Itoa(i)+".", e)
 			}
 		}
 	}
@@ -198,16 +219,20 @@ func keys(m map[string]any) string {
 	return strings.Join(out, ",")
 }
 
-// hasString reports whether one of m's string values contains s.
-func hasString(m map[string]any, s string) bool {
-	for _, v := range m {
-		switch v := v.(type) {
-		case string:
-			if strings.Contains(v, s) {
+// hasString reports whether one of v's string values contains s.
+func hasString(v any, s string) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.Contains(v, s)
+	case map[string]any:
+		for _, e := range v {
+			if hasString(e, s) {
 				return true
 			}
-		case map[string]any:
-			if hasString(v, s) {
+		}
+	case []any:
+		for _, e := range v {
+			if hasString(e, s) {
 				return true
 			}
 		}

@@ -33,11 +33,12 @@ func (j *Journal) SentRequest(ctx context.Context, id string) (string, error) {
 	data := templates.Data{Trigger: row.trigger, Call: row.call, CountryCode: row.countryCode, Now: row.eventAt,
 		Secret: maskSecrets{}.Get}
 	if h.Action == ActionBrowser {
-		u, err := templates.ParseURL(h.URL)
+		// A {secret.NAME} in the query shows as ***, unescaped.
+		u, err := h.ParseURL()
 		if err != nil {
 			return "", fmt.Errorf("hook %s: url: %w", h.ID, err)
 		}
-		target, err := u.Render(data)
+		target, err := renderMasked(u, data)
 		if err != nil {
 			return "", fmt.Errorf("hook %s: render url: %w", h.ID, err)
 		}

@@ -331,7 +331,7 @@ func (d *Dispatcher) attempt(jb job) (retry bool) {
 		case opened:
 			out = outcome{dropped: true}
 		default:
-			out = openBrowser(d.opener, h, data)
+			out = openBrowser(d.opener, h, data, d.secrets)
 		}
 	} else {
 		data.Secret = d.secrets.Get

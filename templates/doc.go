@@ -14,6 +14,10 @@
 //
 // A placeholder is a lower-case name in braces, optionally with an argument
 // and a filter: {caller}, {header.X-Queue}, {secret.crm}, {remote|e164}.
+// The filters are e164 and digits on text placeholders, mmss on
+// {duration} ("02:35"), and datetime ("2025-03-14 09:26:53") and offset
+// ("2025-03-14T09:26:53+00:00") on {start}, {answer} and {end}; a filter
+// on a placeholder it does not fit is an error naming both.
 // Only text of exactly that shape is a placeholder; every other brace is
 // literal text, so JSON bodies are written naturally:
 //

@@ -25,7 +25,7 @@ type part struct {
 type Ref struct {
 	Name   string // "caller", "header", "secret", "json", ...
 	Arg    string // header or secret name, for header/secret
-	Filter string // "", "e164", "digits"
+	Filter string // "", or a filter's name: "e164", "digits", "mmss", ...
 }
 
 // Token returns the placeholder as written: "{remote|e164}".
@@ -167,13 +167,31 @@ func scanRef(src string, i int) (Ref, int, error) {
 	case !info.arg && dot:
 		return Ref{}, 0, errAt(i, tok, "{%s} takes no argument", name)
 	case bar && r.Filter == "":
-		return Ref{}, 0, errAt(i, tok, "empty filter (known filters: e164, digits)")
-	case r.Filter != "" && !knownFilter(r.Filter):
-		return Ref{}, 0, errAt(i, tok, "unknown filter %q (known filters: e164, digits)", r.Filter)
-	case r.Filter != "" && info.kind != kindString:
-		return Ref{}, 0, errAt(i, tok, "{%s} takes no filter", name)
+		return Ref{}, 0, errAt(i, tok, "empty filter (known filters: %s)", filterNames())
+	}
+	if r.Filter != "" {
+		f, ok := lookupFilter(r.Filter)
+		switch {
+		case !ok:
+			return Ref{}, 0, errAt(i, tok, "unknown filter %q (known filters: %s)", r.Filter, filterNames())
+		case !takesFilter(name):
+			return Ref{}, 0, errAt(i, tok, "{%s} takes no filter", name)
+		case !f.applies(name) && f.on == nil:
+			return Ref{}, 0, errAt(i, tok, "the filter %s applies to text placeholders only, not to {%s}", f.name, name)
+		case !f.applies(name):
+			return Ref{}, 0, errAt(i, tok, "the filter %s applies only to %s, not to {%s}", f.name, tokens(f.on), name)
+		}
 	}
 	return r, j - i, nil
+}
+
+// tokens writes names as placeholders: "{start}, {answer}, {end}".
+func tokens(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = "{" + n + "}"
+	}
+	return strings.Join(out, ", ")
 }
 
 // Refs lists the placeholders of t in order.

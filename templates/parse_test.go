@@ -76,7 +76,8 @@ func TestParseErrors(t *testing.T) {
 		{"secret with empty name", "{secret.}", 0, "needs a name"},
 		{"argument on plain name", "{caller.x}", 0, "takes no argument"},
 		{"filter on json", "{json|digits}", 0, "takes no filter"},
-		{"filter on number", "{duration|e164}", 0, "takes no filter"},
+		{"filter on number", "{duration|e164}", 0, "the filter e164 applies to text placeholders only, not to {duration}"},
+		{"filter on a number that takes none", "{duration_ms|digits}", 0, "{duration_ms} takes no filter"},
 		{"second placeholder bad", "{caller} {nope}", 9, "{nope}"},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -65,7 +66,71 @@ func hasAnswer(t call.Trigger) bool {
 	return p == call.PhaseAnswer || p == call.PhaseHangup
 }
 
-func knownFilter(f string) bool { return f == "e164" || f == "digits" }
+// filter is one |filter: the placeholders it applies to and the kind of
+// what it makes of them.
+type filter struct {
+	name string
+	// on lists the placeholders the filter applies to; nil means every
+	// text placeholder.
+	on   []string
+	kind kind // the kind of the filtered value
+}
+
+// applies reports whether f applies to placeholder name.
+func (f filter) applies(name string) bool {
+	if f.on == nil {
+		return placeholders[name].kind == kindString
+	}
+	return slices.Contains(f.on, name)
+}
+
+// filters are the known filters, in the order menus and errors list them.
+// e164 and digits make phone numbers of any text placeholder; mmss and
+// datetime and offset write a talk time and a time in the shapes CRM APIs
+// document (Zoho CRM's Call_Duration "mm:ss", Pipedrive's "YYYY-MM-DD
+// HH:MM:SS" UTC, Zoho's ±HH:mm offsets).
+var filters = []filter{
+	{name: "e164", kind: kindString},
+	{name: "digits", kind: kindString},
+	{name: "mmss", on: []string{"duration"}, kind: kindString},
+	{name: "datetime", on: timePlaceholders, kind: kindString},
+	{name: "offset", on: timePlaceholders, kind: kindString},
+}
+
+// timePlaceholders hold a point in time as RFC 3339.
+var timePlaceholders = []string{"start", "answer", "end"}
+
+// lookupFilter returns the filter called name.
+func lookupFilter(name string) (filter, bool) {
+	for _, f := range filters {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return filter{}, false
+}
+
+// filterNames lists the known filters for error messages: "e164, digits, ...".
+func filterNames() string {
+	names := make([]string, len(filters))
+	for i, f := range filters {
+		names[i] = f.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// takesFilter reports whether any filter applies to placeholder name.
+func takesFilter(name string) bool {
+	return slices.ContainsFunc(filters, func(f filter) bool { return f.applies(name) })
+}
+
+// refKind is the kind of r's value: its filter's, else its placeholder's.
+func refKind(r Ref) kind {
+	if f, ok := lookupFilter(r.Filter); ok {
+		return f.kind
+	}
+	return placeholders[r.Name].kind
+}
 
 // fillable reports whether trigger t can give name a value. An empty
 // trigger (a render outside any event) fills everything the data has.
@@ -131,10 +196,18 @@ func Available(triggers []call.Trigger) []Placeholder {
 			tok = "{" + n + ".NAME}"
 		}
 		out = append(out, Placeholder{Token: tok, Description: in.desc})
-		if n == "remote" {
+		switch n {
+		case "remote":
 			out = append(out,
 				Placeholder{Token: "{remote|e164}", Description: "the other party's number in E.164 form (+4930...)"},
 				Placeholder{Token: "{remote|digits}", Description: "the other party's number, digits only"})
+		case "start":
+			out = append(out,
+				Placeholder{Token: "{start|datetime}", Description: "call start as YYYY-MM-DD HH:MM:SS, UTC (also for {answer} and {end})"},
+				Placeholder{Token: "{start|offset}", Description: "call start as YYYY-MM-DDTHH:MM:SS+00:00 (also for {answer} and {end})"})
+		case "duration":
+			out = append(out,
+				Placeholder{Token: "{duration|mmss}", Description: "talk time as minutes:seconds, e.g. 02:35"})
 		}
 	}
 	return out

@@ -28,8 +28,19 @@ type URL struct {
 }
 
 // ParseURL parses a URL template. A placeholder in the scheme or host is an
-// error, as is a scheme other than http/https or a missing host.
-func ParseURL(src string) (*URL, error) {
+// error, as is a scheme other than http/https or a missing host, and a
+// {secret.NAME} anywhere but in the userinfo.
+func ParseURL(src string) (*URL, error) { return parseURL(src, false) }
+
+// ParseBrowserURL parses the URL template of a page a browser hook opens.
+// It is ParseURL but for where a {secret.NAME} may stand: in the query
+// only (https://pbx.example.com/login?token={secret.pbx}, a web page that
+// logs the agent in from its URL), never in the userinfo, which a browser
+// hook does not open, nor in the path or fragment. The secret then lands
+// in the browser's history: hooks warn about that.
+func ParseBrowserURL(src string) (*URL, error) { return parseURL(src, true) }
+
+func parseURL(src string, browser bool) (*URL, error) {
 	t, err := Parse(src)
 	if err != nil {
 		return nil, err
@@ -56,8 +67,8 @@ func ParseURL(src string) (*URL, error) {
 			case inAuthority:
 				pending = append(pending, i)
 			default:
-				if p.ref.Name == "secret" {
-					return nil, errAt(p.off, p.ref.Token(), "secrets are allowed only in the URL's userinfo (user:password@), headers and body")
+				if p.ref.Name == "secret" && !(browser && state == inQuery) {
+					return nil, secretMisplaced(p, browser)
 				}
 			}
 			u.where[i] = state
@@ -77,6 +88,9 @@ func ParseURL(src string) (*URL, error) {
 				switch c {
 				case '@':
 					for _, k := range pending {
+						if browser && t.parts[k].ref.Name == "secret" {
+							return nil, secretMisplaced(t.parts[k], browser)
+						}
 						u.where[k] = inUserinfo
 					}
 					pending = nil
@@ -125,6 +139,15 @@ func ParseURL(src string) (*URL, error) {
 	return u, nil
 }
 
+// secretMisplaced is the error for a {secret.NAME} where the URL may not
+// carry one.
+func secretMisplaced(p part, browser bool) error {
+	if browser {
+		return errAt(p.off, p.ref.Token(), "a browser URL may carry secrets only in its query (?key={secret.NAME})")
+	}
+	return errAt(p.off, p.ref.Token(), "secrets are allowed only in the URL's userinfo (user:password@), headers and body")
+}
+
 // Scheme returns the literal scheme, lower case.
 func (u *URL) Scheme() string { return u.scheme }
 
@@ -139,8 +162,9 @@ func (u *URL) String() string { return u.t.src }
 
 // Render renders the URL: path placeholders percent-encoded as a path
 // segment ("/" too), query placeholders query-encoded ("+" -> %2B, "&",
-// "=", "#" encoded), {secret.NAME} only allowed in userinfo. The result
-// always has the template's scheme and host.
+// "=", "#" encoded), {secret.NAME} only allowed in userinfo (in the query
+// of a ParseBrowserURL). The result always has the template's scheme and
+// host.
 func (u *URL) Render(d Data) (string, error) {
 	s, err := u.t.render(&d, func(i int, v value) string {
 		return escapeURL(v.s, u.where[i] == inPath)

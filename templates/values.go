@@ -37,9 +37,8 @@ type value struct {
 
 // resolve computes r's value from d.
 func resolve(r Ref, d *Data) (value, error) {
-	in := placeholders[r.Name]
 	if !fillable(r.Name, d.Trigger) {
-		return value{kind: in.kind, empty: true}, nil
+		return value{kind: refKind(r), empty: true}, nil
 	}
 	c := &d.Call
 	str := func(s string) value { return value{s: s, empty: s == ""} }
@@ -106,15 +105,62 @@ func resolve(r Ref, d *Data) (value, error) {
 		v = str(E164(v.s, d.CountryCode))
 	case "digits":
 		v = str(Digits(v.s))
+	case "mmss":
+		v = str(MMSS(c.Duration(d.Now)))
+	case "datetime":
+		v = str(timeFormat(callTime(c, r.Name), DateTimeLayout))
+	case "offset":
+		v = str(timeFormat(callTime(c, r.Name), OffsetLayout))
 	}
 	return v, nil
 }
 
-func rfc3339(t time.Time) string {
+// Layouts of the time filters, always in UTC.
+const (
+	// DateTimeLayout is {start|datetime}: "2025-03-14 09:26:53", as
+	// Pipedrive's call logs take start_time and end_time.
+	DateTimeLayout = "2006-01-02 15:04:05"
+	// OffsetLayout is {start|offset}: RFC 3339 with the offset written
+	// as +00:00 rather than Z (a UTC time formats "-07:00" as "+00:00"),
+	// "2025-03-14T09:26:53+00:00", the ISO 8601 form Zoho CRM documents
+	// for its date-time fields.
+	OffsetLayout = "2006-01-02T15:04:05-07:00"
+)
+
+// callTime returns the time the placeholder name stands for.
+func callTime(c *call.Call, name string) time.Time {
+	switch name {
+	case "answer":
+		return c.Answer
+	case "end":
+		return c.End
+	}
+	return c.Start
+}
+
+func rfc3339(t time.Time) string { return timeFormat(t, time.RFC3339) }
+
+// timeFormat formats t in UTC; the zero time is "".
+func timeFormat(t time.Time, layout string) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	return t.UTC().Format(layout)
+}
+
+// MMSS writes a duration as minutes and seconds, "02:35", the minutes
+// at least two digits and not capped at 59 ("125:07"). Fractions of a
+// second are dropped, as {duration} drops them; a negative duration is
+// "00:00".
+func MMSS(d time.Duration) string {
+	s := max(int64(d/time.Second), 0)
+	m, sec := s/60, s%60
+	b := make([]byte, 0, 8)
+	if m < 10 {
+		b = append(b, '0')
+	}
+	b = strconv.AppendInt(b, m, 10)
+	return string(append(b, ':', byte('0'+sec/10), byte('0'+sec%10)))
 }
 
 // E164 normalises a phone number to E.164 with the country code cc

@@ -29,10 +29,11 @@ func (e *editor) checkTemplates() (urlErr, bodyErr string, warns []string) {
 	}
 	if e.h.URL == "" {
 		urlErr = e.u.l.T("Enter the URL to call, for example https://crm.example.com/search?phone={remote|e164}")
-	} else if u, err := templates.ParseURL(e.h.URL); err != nil {
+	} else if u, err := e.h.ParseURL(); err != nil {
 		urlErr = e.u.l.Msg(err.Error())
 	} else {
 		warn(templates.Warnings(u.Template(), e.h.Triggers))
+		warn(e.browserSecretWarnings())
 	}
 	if e.h.Action == hooks.ActionPost && e.h.Body != "" {
 		if b, err := templates.ParseBody(e.h.Body, e.h.ContentTypeOrDefault()); err != nil {
@@ -66,7 +67,7 @@ func (e *editor) sampleData() templates.Data {
 func (e *editor) updatePreview() {
 	d := e.sampleData()
 	e.preview.SetText("")
-	if u, err := templates.ParseURL(e.h.URL); err == nil {
+	if u, err := e.h.ParseURL(); err == nil {
 		if s, err := u.Render(d); err == nil {
 			e.preview.SetText(s)
 		} else {

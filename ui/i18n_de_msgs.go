@@ -33,15 +33,14 @@ var germanMsgs = map[string]string{
 	"%q is listed twice":                                "%q ist doppelt aufgeführt",
 	"must be get, post or browser, not %q":              "muss get, post oder browser sein, nicht %q",
 	"%v":                                                "%v",
-	"%s: a browser URL must not carry secrets (they would end up in the browser history)": "%s: Eine Browser-URL darf keine Geheimnisse enthalten (sie landeten im Browserverlauf)",
-	"only a post hook sends a body":                    "Nur ein post-Hook sendet einen Inhalt",
-	"a browser hook cannot send headers":               "Ein browser-Hook kann keine Header senden",
-	"%s is set by Callhook itself":                     "%s setzt Callhook selbst",
-	"contains control characters":                      "enthält Steuerzeichen",
-	"must be positive and at most %s, not %s":          "muss positiv und höchstens %s sein, nicht %s",
-	"must be 0 to %d, not %d":                          "muss zwischen 0 und %d liegen, nicht %d",
-	"%q is not a media type (e.g. application/json)":   "%q ist kein Medientyp (z. B. application/json)",
-	"%v (without content_type the body is sent as %s)": "%v (ohne content_type wird der Inhalt als %s gesendet)",
+	"only a post hook sends a body":                     "Nur ein post-Hook sendet einen Inhalt",
+	"a browser hook cannot send headers":                "Ein browser-Hook kann keine Header senden",
+	"%s is set by Callhook itself":                      "%s setzt Callhook selbst",
+	"contains control characters":                       "enthält Steuerzeichen",
+	"must be positive and at most %s, not %s":           "muss positiv und höchstens %s sein, nicht %s",
+	"must be 0 to %d, not %d":                           "muss zwischen 0 und %d liegen, nicht %d",
+	"%q is not a media type (e.g. application/json)":    "%q ist kein Medientyp (z. B. application/json)",
+	"%v (without content_type the body is sent as %s)":  "%v (ohne content_type wird der Inhalt als %s gesendet)",
 	"content type %q has no escaping, so %s go out exactly as the caller sent them and can change the body; use a JSON, form or XML content type, or the |digits or |e164 filter": "Der Inhaltstyp %q kennt kein Maskieren, daher gehen %s genau so hinaus, wie der Anrufer sie gesendet hat, und können den Inhalt verändern; verwenden Sie einen JSON-, Formular- oder XML-Inhaltstyp oder den Filter |digits oder |e164",
 
 	// The call source (hooks/config_source.go).
@@ -94,6 +93,9 @@ var germanMsgs = map[string]string{
 	"%q: leave out %s, %s and %s (write %s)":                                                          "%q: Lassen Sie %s, %s und %s weg (schreiben Sie %s)",
 	"port 5060 is SIP's plain port; with transport tls the PBX usually listens on 5061":               "Port 5060 ist der unverschlüsselte Port von SIP; mit dem Transport tls lauscht die Telefonanlage meist auf 5061",
 	"port 5061 is SIP's TLS port; transport is %s: set transport to tls if the PBX expects TLS there": "Port 5061 ist der TLS-Port von SIP; der Transport ist %s: Stellen Sie den Transport auf tls, wenn die Telefonanlage dort TLS erwartet",
+
+	// A browser hook with a secret in its query (hooks/config_warnings_browser.go).
+	"the browser keeps this URL in its history with the value of %s in plain text, readable by anyone who can read the history": "Der Browser speichert diese URL mit dem Wert von %s im Klartext in seinem Verlauf, lesbar für jeden, der den Verlauf lesen kann",
 
 	// A hook using e164 without a country code (hooks/config_warnings_e164.go).
 	// The second argument is the verb, "needs" or "need": the German
@@ -224,9 +226,12 @@ var germanMsgs = map[string]string{
 	"placeholder is not closed with } (write {{ for a literal brace)":                   "Der Platzhalter ist nicht mit } geschlossen (schreiben Sie {{ für eine geschweifte Klammer)",
 	"needs a name: {%s.NAME}":                                                           "braucht einen Namen: {%s.NAME}",
 	"{%s} takes no argument":                                                            "{%s} nimmt kein Argument",
-	"empty filter (known filters: e164, digits)":                                        "Leerer Filter (bekannte Filter: e164, digits)",
-	"unknown filter %q (known filters: e164, digits)":                                   "Unbekannter Filter %q (bekannte Filter: e164, digits)",
+	"empty filter (known filters: %s)":                                                  "Leerer Filter (bekannte Filter: %s)",
+	"unknown filter %q (known filters: %s)":                                             "Unbekannter Filter %q (bekannte Filter: %s)",
 	"{%s} takes no filter":                                                              "{%s} nimmt keinen Filter",
+	"the filter %s applies to text placeholders only, not to {%s}":                      "Der Filter %s gilt nur für Text-Platzhalter, nicht für {%s}",
+	"the filter %s applies only to %s, not to {%s}":                                     "Der Filter %s gilt nur für %s, nicht für {%s}",
+	"a browser URL may carry secrets only in its query (?key={secret.NAME})":            "Eine Browser-URL darf Geheimnisse nur in ihren Abfrageparametern enthalten (?key={secret.NAME})",
 	"URL needs a scheme and host: https://host/...":                                     "Die URL braucht Schema und Host: https://host/...",
 	"placeholders are not allowed in the URL's host":                                    "Platzhalter sind im Host der URL nicht erlaubt",
 	"placeholders are not allowed in the URL's scheme":                                  "Platzhalter sind im Schema der URL nicht erlaubt",

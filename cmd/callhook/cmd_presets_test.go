@@ -33,6 +33,9 @@ func TestHooksAddPresetExitCodes(t *testing.T) {
 		{"param twice", []string{"add", "--preset", "hubspot-log", "--param", "token_secret=a", "--param", "token_secret=b"}, exitUsage, "twice"},
 		{"stray argument", []string{"add", "--preset", "hubspot-log", "extra"}, exitUsage, "Usage"},
 		{"unknown subcommand", []string{"remove"}, exitUsage, "hooks presets"},
+		{"zoho domain of no data centre", []string{"add", "--preset", "zoho-log", "--param", "api_domain=evil.example"}, exitUsage, "www.zohoapis.eu"},
+		{"pipedrive without company", []string{"add", "--preset", "pipedrive-log"}, exitUsage, "company"},
+		{"pipedrive company with a dot", []string{"add", "--preset", "pipedrive-log", "--param", "company=evil.example"}, exitUsage, "company"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,6 +55,28 @@ func TestHooksAddPresetUniqueIDs(t *testing.T) {
 			t.Fatalf("exit %d, id %q, want %q\n%s", code, out, want, errs)
 		}
 		if !strings.Contains(errs, "callhook secret set freshdesk-key") {
+			t.Errorf("stderr does not say which secret to store:\n%s", errs)
+		}
+	}
+}
+
+// The call-logging presets for Zoho CRM and Pipedrive write a hook and
+// say which secret to store.
+func TestHooksAddLogPresets(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.json")
+	for _, tt := range []struct {
+		args   []string
+		id     string
+		secret string
+	}{
+		{[]string{"--preset", "zoho-log", "--param", "api_domain=www.zohoapis.eu"}, "zoho-log", "zoho-token"},
+		{[]string{"--preset", "pipedrive-log", "--param", "company=acme", "--param", "token_secret=pd"}, "pipedrive-log", "pd"},
+	} {
+		code, out, errs := runHooks(t, cfg, append([]string{"add"}, tt.args...)...)
+		if code != exitOK || strings.TrimSpace(out) != tt.id {
+			t.Fatalf("exit %d, id %q, want %q\n%s", code, out, tt.id, errs)
+		}
+		if !strings.Contains(errs, "callhook secret set "+tt.secret) {
 			t.Errorf("stderr does not say which secret to store:\n%s", errs)
 		}
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -49,5 +51,90 @@ func TestE2EPresets(t *testing.T) {
 
 	if r := e.run("", "hooks", "add", "--preset", "hubspot-open"); r.code != exitUsage {
 		t.Errorf("unavailable preset: exit %d, want %d\n%s", r.code, exitUsage, r.stderr)
+	}
+
+	// The call-logging presets the time filters made possible.
+	byName := map[string]map[string]any{}
+	for _, p := range list {
+		byName[p["name"].(string)] = p
+	}
+	for name, params := range map[string]string{"zoho-log": "api_domain,token_secret", "pipedrive-log": "company,token_secret"} {
+		p := byName[name]
+		var got []string
+		for _, v := range p["params"].([]any) {
+			got = append(got, v.(string))
+		}
+		if p["available"] != true || strings.Join(got, ",") != params || !strings.HasPrefix(p["source"].(string), "https://") {
+			t.Errorf("%s: %v, want available with params %s and a source", name, p, params)
+		}
+	}
+	if note, _ := byName["zoho-log"]["note"].(string); !strings.Contains(note, "one hour") {
+		t.Errorf("zoho-log's note does not say its token expires: %q", note)
+	}
+	e.mustRun("", "hooks", "add", "--preset", "zoho-log", "--param", "api_domain=www.zohoapis.eu")
+	e.mustRun("", "hooks", "add", "--preset", "pipedrive-log", "--param", "company=acme")
+	r = e.mustRun("", "config", "check")
+	if !strings.Contains(r.stdout, "ok (3 hooks") || strings.Contains(r.stderr, "warning") {
+		t.Errorf("config check:\n%s%s", r.stdout, r.stderr)
+	}
+}
+
+// A browser hook with a secret in its query (the UCware case): config
+// check warns and passes; the page opens with the secret's value, and
+// neither simulate's output nor the history holds it.
+func TestE2EBrowserSecretInQuery(t *testing.T) {
+	const secret = "UCW-S3CRET-4711"
+	e := newEnv(t, `{"version": 1, "enabled": true, "country_code": "49", "source": {"mode": "none"}, "hooks": [
+  {"id": "ucware", "enabled": true, "triggers": ["incoming.ring"], "action": "browser",
+   "url": "https://pbx.example.com/login?token={secret.ucware}&phone={remote}"}]}`)
+	bin := t.TempDir()
+	opened := filepath.Join(bin, "opened")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$1\" >>" + opened + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "xdg-open"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e.vars = append(e.vars, "CALLHOOK_SECRET_UCWARE="+secret, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+
+	r := e.mustRun("", "config", "check")
+	want := "warning: hooks[ucware].url: the browser keeps this URL in its history with the value of {secret.ucware} in plain text"
+	if !strings.Contains(r.stderr, want) || !strings.Contains(r.stdout, "ok (1 hooks") {
+		t.Errorf("config check, want the warning %q and ok:\n%s%s", want, r.stdout, r.stderr)
+	}
+
+	sim := e.mustRun("", "simulate", "--direction", "in", "--remote", "100", "--hangup-after", "10ms", "--wait", "60s")
+	b, err := os.ReadFile(opened)
+	if err != nil {
+		t.Fatalf("the browser was not opened: %v\n%s%s", err, sim.stdout, sim.stderr)
+	}
+	if got := strings.TrimSpace(string(b)); got != "https://pbx.example.com/login?token="+secret+"&phone=100" {
+		t.Errorf("the browser got %q, want the page with the secret", got)
+	}
+	hist := e.mustRun("", "history", "--json")
+	for what, text := range map[string]string{"simulate": sim.stdout + sim.stderr, "history": hist.stdout + hist.stderr} {
+		if strings.Contains(text, secret) {
+			t.Errorf("%s shows the secret:\n%s", what, text)
+		}
+	}
+	// The journal keeps what was opened, masked, and nowhere the secret.
+	masked := false
+	err = filepath.WalkDir(e.data, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(b), secret) {
+			t.Errorf("%s holds the secret", path)
+		}
+		masked = masked || strings.Contains(string(b), "opened https://pbx.example.com/login?token=***&phone=100")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !masked {
+		t.Error("the journal does not keep the opened page with the secret masked")
 	}
 }
