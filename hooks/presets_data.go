@@ -21,7 +21,8 @@ var presets = []Preset{
 		Name: "hubspot-log", Vendor: "HubSpot", Action: PresetLog, Available: true,
 		// hs_call_direction INBOUND (the HubSpot user received the call),
 		// hs_call_duration in milliseconds, hs_call_status COMPLETED: all
-		// from the properties table of the calls guide.
+		// from the properties table of the calls guide. hs_call_body is
+		// rich text (HTML), so it holds nothing the caller chooses.
 		Source: "https://developers.hubspot.com/docs/guides/api/crm/engagements/calls",
 		Note:   "a private app's access token with the crm.objects.contacts.write scope: callhook secret set <token_secret>",
 		params: []PresetParam{tokenParam("hubspot-token", "private app access token")},
@@ -31,7 +32,7 @@ var presets = []Preset{
 			ContentType: "application/json",
 			Headers:     map[string]string{"Authorization": "Bearer {secret.<token_secret>}"},
 			Body: `{"properties":{"hs_timestamp":"{start}","hs_call_title":"Call with {remote_name} {remote|e164}",` +
-				`"hs_call_body":"Answered by {user}, call {call_id}","hs_call_direction":"INBOUND",` +
+				`"hs_call_body":"Answered by {user}, talk time {duration|mmss}","hs_call_direction":"INBOUND",` +
 				`"hs_call_duration":"{duration_ms}","hs_call_from_number":"{remote|e164}","hs_call_to_number":"{callee}",` +
 				`"hs_call_status":"COMPLETED"}}`,
 		},

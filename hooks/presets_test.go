@@ -303,3 +303,37 @@ func TestUniqueHookID(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+// htmlFields are the body fields the vendors document as HTML (rich
+// text): HubSpot's hs_call_body, Pipedrive's note, Freshdesk's
+// description. Nothing the caller chooses may reach them, not even the
+// SIP Call-ID, which may hold "<" and ">".
+var htmlFields = map[string][]string{
+	"hubspot-log":   {"properties", "hs_call_body"},
+	"pipedrive-log": {"note"},
+	"freshdesk-log": {"description"},
+}
+
+func TestPresetsKeepCallerTextOutOfHTMLFields(t *testing.T) {
+	for name, path := range htmlFields {
+		t.Run(name, func(t *testing.T) {
+			h, err := FromPreset(name, presetParams[name])
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := hostileData()
+			const tag = "<img/src=x/onerror=alert(1)>"
+			d.Call.ID = tag + "@pbx"
+			d.Call.Caller.Name += tag
+			d.Call.Caller.Number += tag
+			d.Call.Callee.Name = tag
+			got := field(renderBody(t, h, d), path)
+			if got == "" {
+				t.Fatalf("%v is empty or missing: the table is out of date", path)
+			}
+			if strings.ContainsAny(got, "<>") {
+				t.Errorf("%v = %q: caller text in a field the CRM shows as HTML", path, got)
+			}
+		})
+	}
+}
