@@ -304,6 +304,12 @@ func hooksAdd(p paths, args []string, std stdio) int {
 	for _, s := range secretNames(h) {
 		fmt.Fprintf(std.err, "store its secret: callhook secret set %s\n", s)
 	}
+	// What the vendor's documentation makes the user do or know (Zoho's
+	// tokens expire after an hour) is said where the hook is made.
+	ps := hooks.Presets()
+	if i := slices.IndexFunc(ps, func(pr hooks.Preset) bool { return pr.Name == *preset }); i >= 0 && ps[i].Note != "" {
+		fmt.Fprintf(std.err, "note: %s\n", ps[i].Note)
+	}
 	return exitOK
 }
 

@@ -57,6 +57,9 @@ func TestHooksAddPresetUniqueIDs(t *testing.T) {
 		if !strings.Contains(errs, "callhook secret set freshdesk-key") {
 			t.Errorf("stderr does not say which secret to store:\n%s", errs)
 		}
+		if !strings.Contains(errs, "note: logs the call as a closed phone ticket") {
+			t.Errorf("stderr does not give the preset's note:\n%s", errs)
+		}
 	}
 }
 
