@@ -12,11 +12,22 @@ import "strings"
 // these APIs stores and matches phone numbers in. Times and talk times
 // take the filters that write them as the vendor documents: {start|offset}
 // and {duration|mmss} for Zoho CRM, {start|datetime} for Pipedrive.
+//
+// "Open contact": none of the twelve vendors documents a browser URL that
+// takes a phone number (checked again for issue #9 in each vendor's
+// developer docs and help centre: search, screen pop, CTI, global search
+// and deep-link URLs). What they document instead is a search API that
+// needs a token, or a screen pop that runs as JavaScript inside the CRM;
+// each Note says which. The search URLs that circulate in scripts and
+// forums (Salesforce Classic's UnifiedSearchResults, Zendesk's
+// /agent/search) are in no vendor documentation we found, so they are not
+// offered; a user who relies on one can still put it in a hook by hand.
 var presets = []Preset{
 	// HubSpot
 	unavailable("hubspot-open", "HubSpot", PresetOpen,
 		"https://developers.hubspot.com/docs/api/crm/search",
-		"HubSpot documents no URL that opens a contact search in the browser; contact search is an API only (POST /crm/v3/objects/contacts/search)"),
+		"HubSpot documents contact search only as an API (POST /crm/v3/objects/contacts/search) and incoming-call screen pops only "+
+			"through its Calling Extensions SDK, JavaScript inside HubSpot; no app.hubspot.com URL that takes a phone number is documented"),
 	{
 		Name: "hubspot-log", Vendor: "HubSpot", Action: PresetLog, Available: true,
 		// hs_call_direction INBOUND (the HubSpot user received the call),
@@ -40,8 +51,9 @@ var presets = []Preset{
 
 	// Salesforce
 	unavailable("salesforce-open", "Salesforce", PresetOpen,
-		"https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_search.htm",
-		"Salesforce documents no Lightning Experience URL that opens a search; search is a REST resource only"),
+		"https://developer.salesforce.com/docs/atlas.en-us.api_cti.meta/api_cti/sforce_api_cti_searchandscreenpop_lex.htm",
+		"Salesforce pops a search only from JavaScript inside Salesforce (Open CTI searchAndScreenPop) and searches by REST "+
+			"(GET /services/data/vXX.X/parameterizedSearch/?q=, OAuth token); we found no Lightning Experience or Classic URL that takes a search term in its documentation"),
 	{
 		Name: "salesforce-log", Vendor: "Salesforce", Action: PresetLog, Available: true,
 		// TaskSubtype "Call" (values Task, Email, LinkedIn, ListEmail,
@@ -66,7 +78,8 @@ var presets = []Preset{
 	// Microsoft Dynamics 365
 	unavailable("dynamics-open", "Microsoft Dynamics 365", PresetOpen,
 		"https://learn.microsoft.com/en-us/power-apps/developer/model-driven-apps/open-forms-views-dialogs-reports-url",
-		"main.aspx URLs are documented for apps, records and views, not for a search by phone number"),
+		"main.aspx URLs are documented for apps, records (pagetype=entityrecord) and views (pagetype=entitylist), not for a search; "+
+			"Xrm.Navigation.navigateTo has no search page either, and Dataverse search is a Web API (POST /api/search/v1.0/query)"),
 	{
 		Name: "dynamics-log", Vendor: "Microsoft Dynamics 365", Action: PresetLog, Available: true,
 		// directioncode is a Boolean: 0 (false) Incoming, 1 (true) Outgoing,
@@ -90,7 +103,8 @@ var presets = []Preset{
 	// Zoho CRM
 	unavailable("zoho-open", "Zoho CRM", PresetOpen,
 		"https://www.zoho.com/crm/developer/docs/api/v8/search-records.html",
-		"Zoho documents search by phone as an API only (GET /crm/v8/{module}/search?phone=...), no browser URL"),
+		"Zoho documents search by phone only as an API (GET /crm/v8/{module}/search?phone=..., OAuth token) and call pop-ups only "+
+			"through PhoneBridge, an API for telephony providers; its CRM help describes the search box, no URL that takes a phone number"),
 	{
 		Name: "zoho-log", Vendor: "Zoho CRM", Action: PresetLog, Available: true,
 		// Insert Records (POST {api-domain}/crm/v8/Calls, a "data" array,
@@ -125,7 +139,8 @@ var presets = []Preset{
 	// Pipedrive
 	unavailable("pipedrive-open", "Pipedrive", PresetOpen,
 		"https://developers.pipedrive.com/docs/api/v1/ItemSearch",
-		"Pipedrive documents search as an API only (GET /v1/itemSearch), no browser URL"),
+		"Pipedrive documents search only as an API (GET /v1/itemSearch, GET /v2/persons/search?term=..., API token); "+
+			"we found no web app URL that takes a search term in its developer docs or knowledge base"),
 	{
 		Name: "pipedrive-log", Vendor: "Pipedrive", Action: PresetLog, Available: true,
 		// addCallLog: outcome (connected, no_answer, left_message,
@@ -157,7 +172,8 @@ var presets = []Preset{
 	// Odoo
 	unavailable("odoo-open", "Odoo", PresetOpen,
 		"https://www.odoo.com/documentation/19.0/developer/reference/external_api.html",
-		"Odoo documents no web client URL that searches contacts"),
+		"Odoo documents searching contacts through its external API (search_read on res.partner) and window actions that menus "+
+			"and buttons open, but no web client URL that takes a search term"),
 	unavailable("odoo-log", "Odoo", PresetLog,
 		"https://www.odoo.com/documentation/19.0/developer/reference/external_api.html",
 		"the JSON-2 API (POST /json/2/<model>/<method>, Odoo 19 on a Custom plan) creates records of any model, but Odoo documents no model for logging a call"),
@@ -165,7 +181,8 @@ var presets = []Preset{
 	// Zendesk
 	unavailable("zendesk-open", "Zendesk", PresetOpen,
 		"https://developer.zendesk.com/api-reference/voice/talk-partner-edition-api/basics",
-		"Zendesk opens a user in the agent's browser only through the Talk Partner Edition API, by user id, not by phone number"),
+		"Zendesk opens a user in the agent's browser only through the Talk Partner Edition API, by user id, and finds a caller by "+
+			"the search API (GET /api/v2/search.json?query=role:end-user phone:...); the agent search page's URL is in no Zendesk documentation"),
 	{
 		Name: "zendesk-log", Vendor: "Zendesk", Action: PresetLog, Available: true,
 		// The body is the flat call object (app_id, from_line, to_line,
@@ -191,8 +208,9 @@ var presets = []Preset{
 
 	// Freshdesk
 	unavailable("freshdesk-open", "Freshdesk", PresetOpen,
-		"https://developers.freshdesk.com/api/#search_contacts",
-		"Freshdesk documents contact search as an API only (GET /api/v2/search/contacts), no browser URL"),
+		"https://support.freshdesk.com/support/solutions/articles/221418-computer-telephony-integration-framework",
+		"Freshdesk pops callers only through its CTI framework, a custom app in an iframe that finds contacts through the API "+
+			"(GET /api/v2/search/contacts); it documents no agent URL that takes a phone number"),
 	{
 		Name: "freshdesk-log", Vendor: "Freshdesk", Action: PresetLog, Available: true,
 		// Create a Ticket: phone ("if the phone number is set and the
@@ -220,8 +238,9 @@ var presets = []Preset{
 
 	// SuiteCRM
 	unavailable("suitecrm-open", "SuiteCRM", PresetOpen,
-		"https://docs.suitecrm.com/user/",
-		"SuiteCRM documents no URL for its global search"),
+		"https://docs.suitecrm.com/developer/searchframework/overview/",
+		"SuiteCRM's user guide shows the global search bar and its developer guide the Search Framework behind it "+
+			"(a controller in modules/Home), but neither gives the URL or its parameters"),
 	unavailable("suitecrm-log", "SuiteCRM", PresetLog,
 		"https://docs.suitecrm.com/developer/api/developer-setup-guide/json-api/",
 		"the V8 JSON:API (POST /Api/V8/module) needs OAuth2 tokens that expire within the hour, and documents no Calls fields"),
@@ -229,7 +248,7 @@ var presets = []Preset{
 	// vtiger
 	unavailable("vtiger-open", "vtiger", PresetOpen,
 		"https://www.vtiger.com/docs/rest-api-for-vtiger",
-		"vtiger documents no URL that searches contacts by phone number"),
+		"vtiger documents queries for programs (REST API), not a web client URL; we found no documented URL that searches contacts by phone number"),
 	unavailable("vtiger-log", "vtiger", PresetLog,
 		"https://www.vtiger.com/docs/rest-api-for-vtiger",
 		"we found no documented call-logging entity in the REST API"),
@@ -237,7 +256,8 @@ var presets = []Preset{
 	// Bitrix24
 	unavailable("bitrix24-open", "Bitrix24", PresetOpen,
 		"https://dev.1c-bitrix.ru/rest_help/scope_telephony/telephony/index.php",
-		"Bitrix24 shows a caller's card through telephony.externalcall.register/show, not through a URL"),
+		"Bitrix24 shows a caller's card through the REST methods telephony.externalcall.register/show, not through a URL; "+
+			"its CRM finds contacts by phone number only through REST methods too"),
 	unavailable("bitrix24-log", "Bitrix24", PresetLog,
 		"https://dev.1c-bitrix.ru/rest_help/scope_telephony/telephony/telephony_externalcall_register.php",
 		"logging a call takes two requests (telephony.externalcall.register, then .finish with its CALL_ID), and an inbound webhook carries its key in the URL path, where Callhook puts no secrets"),
@@ -245,7 +265,8 @@ var presets = []Preset{
 	// weclapp
 	unavailable("weclapp-open", "weclapp", PresetOpen,
 		"https://www.weclapp.com/api/",
-		"weclapp documents no URL that searches contacts by phone number"),
+		"weclapp documents its REST API (https://<tenant>.weclapp.com/webapp/api/v1, AuthenticationToken header), "+
+			"no web app URL that searches contacts by phone number"),
 	unavailable("weclapp-log", "weclapp", PresetLog,
 		"https://www.weclapp.com/api/",
 		"we found no documented call-logging entity in the REST API (https://<tenant>.weclapp.com/webapp/api/v1, AuthenticationToken header)"),
