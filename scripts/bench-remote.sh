@@ -17,12 +17,18 @@
 #    phones 1001 and 2101 register through the udp Callhook, 1002 and
 #    2102 through the tls one (sipp UAS on loopback), then tshark counts
 #    what crosses the veth for KA_SECS, by kind (OPTIONS and answers; TLS
-#    records, ACKs and TCP keep-alives).
+#    records, ACKs and TCP keep-alives); likewise for the two dialog
+#    sources (below), subscribed meanwhile.
 # 3. PBX restart: Kamailio is SIGKILLed (its registrations live in
 #    memory), started again GAP seconds later, and the PBX namespace
 #    calls each phone every 0.5 s until the call reaches the phone behind
 #    Callhook (at most 90 s). 1001/1002 authenticate with digest, so the
 #    restarted PBX challenges Callhook's re-REGISTER; 2101/2102 do not.
+#    The dialog source's PBX (testdata/kamailio/dialog.cfg, a second
+#    Kamailio in the namespace on 5062, TLS 5063, killed and started with
+#    the first) loses its subscriptions the same way: two `callhook run`
+#    in dialog mode (udp, tls) watch 1002, and their logs tell when each
+#    saw the loss and when it was subscribed again (at most 120 s).
 #
 # Figures only, no assertions. Traffic stays on loopback and the veth.
 # Needs root (namespaces, capture), kamailio with its tls module, sipp,
@@ -42,13 +48,14 @@ WORK=$(mktemp -d)
 NS=chb-$$-pbx
 DEV=""
 KPID=""
+DPID=""
 PIDS=()
 
 cleanup() {
-	if [ -n "$KPID" ]; then
-		kill -KILL -- -"$KPID" 2>/dev/null || true
-		wait "$KPID" 2>/dev/null || true
-	fi
+	for pid in $KPID $DPID; do
+		kill -KILL -- -"$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
 	for pid in "${PIDS[@]}"; do
 		kill "$pid" 2>/dev/null || true
 	done
@@ -75,6 +82,8 @@ ME=bench-remote
 for c in sipp go ip ss tshark openssl python3 setsid; do need "$c"; done
 find_kamailio
 [ -f "$MODULES/tls.so" ] || { echo "bench-remote: kamailio's tls module missing; install kamailio-tls-modules" >&2; exit 2; }
+DBTEXT=/usr/share/kamailio/dbtext/kamailio
+[ -f "$DBTEXT/presentity" ] || { echo "bench-remote: kamailio's db_text schema missing in $DBTEXT; install kamailio" >&2; exit 2; }
 
 # Host ports: a random block of eleven, checked free on udp and tcp.
 BASE=${BASE_PORT:-$((20000 + RANDOM % 20000))}
@@ -109,11 +118,11 @@ ip -n "$NS" addr add "$PBXIP/30" dev eth0
 ip -n "$NS" link set eth0 up
 NSX="ip netns exec $NS"
 NSIPP="$NSX sipp -i $PBXIP -nostdin -cp"
-K=$PBXIP:5060 KT=$PBXIP:5061 UAS=$PBXIP:5070
+K=$PBXIP:5060 KT=$PBXIP:5061 UAS=$PBXIP:5070 KD=$PBXIP:5062 KDT=$PBXIP:5063
 
 # A CA and a server certificate for the PBX's address (IP SAN), and the
 # tls.cfg Kamailio needs (as internal/siptest's writeKamailioTLS).
-mkdir -p "$WORK/tls" "$WORK/k"
+mkdir -p "$WORK/tls"
 (
 	cd "$WORK/tls"
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
@@ -143,20 +152,35 @@ EOF
 (cd "$ROOT" && go run ./scripts/kamcfg testdata/kamailio/proxy.cfg Port=5060 ModulesDir="$MODULES" \
 	IP="$PBXIP" TLS=true TLSPort=5061 TLSConfig="$WORK/tls.cfg") >"$WORK/kamailio.cfg"
 
-# start_kamailio runs Kamailio in the PBX namespace in a process group of
-# its own (setsid: the restart kills the group) and waits for its TLS port.
+# The dialog source's PBX: dialog.cfg without digest auth, its presence
+# state in memory (the db_text tables are only opened).
+mkdir -p "$WORK/kd/db"
+for table in version presentity active_watchers watchers xcap pua subscriber; do
+	cp "$DBTEXT/$table" "$WORK/kd/db/$table"
+done
+(cd "$ROOT" && go run ./scripts/kamcfg testdata/kamailio/dialog.cfg Port=5062 ModulesDir="$MODULES" \
+	IP="$PBXIP" TLS=true TLSPort=5063 TLSConfig="$WORK/tls.cfg" DBDir="$WORK/kd/db" Auth=false) >"$WORK/kamailio-dialog.cfg"
+
+# start_kamailio NAME TLSPORT runs Kamailio with $WORK/NAME.cfg in the PBX
+# namespace in a process group of its own (setsid: the restart kills the
+# group), sets LASTPID to it and waits for its TLS port.
 start_kamailio() {
-	setsid $NSX "$KAMAILIO" -f "$WORK/kamailio.cfg" -DD -E -m 128 -M 16 -Y "$WORK/k" \
-		-P "$WORK/k/kamailio.pid" -w "$WORK/k" >>"$WORK/kamailio.log" 2>&1 &
-	KPID=$!
+	local dir=$WORK/$1.run
+	mkdir -p "$dir"
+	setsid $NSX "$KAMAILIO" -f "$WORK/$1.cfg" -DD -E -m 128 -M 16 -Y "$dir" \
+		-P "$dir/kamailio.pid" -w "$dir" >>"$WORK/$1.log" 2>&1 &
+	LASTPID=$!
 	for _ in $(seq 200); do
-		$NSX ss -Hltn "sport = :5061" | grep -q . && return 0
+		$NSX ss -Hltn "sport = :$2" | grep -q . && return 0
 		sleep 0.05
 	done
-	tail -20 "$WORK/kamailio.log" >&2
-	die "kamailio did not start"
+	tail -20 "$WORK/$1.log" >&2
+	die "$1 did not start"
 }
-start_kamailio
+start_kamailio kamailio 5061
+KPID=$LASTPID
+start_kamailio kamailio-dialog 5063
+DPID=$LASTPID
 
 # The callee: registered at Kamailio as 2001, answers every call.
 $NSIPP 8001 -sf "$ROOT/testdata/sipp/register.xml" -p 5070 -s 2001 -m 1 -timeout 10s -timeout_error "$K" >/dev/null 2>&1 ||
@@ -185,6 +209,27 @@ JSON
 }
 start_callhook callhook-udp "$UPORT" "$K" udp ""
 start_callhook callhook-tls "$TPORT" "$KT" tls ", \"ca_file\": \"$WORK/tls/ca.pem\""
+
+# Two dialog sources, one per transport, watching 1002 at the dialog PBX
+# with the default lifetime (refreshed every 60 s at most).
+start_dialog() { # NAME SERVER TRANSPORT EXTRA-JSON
+	cat >"$WORK/$1.json" <<JSON
+{"version": 1, "enabled": true, "user": "bench",
+ "source": {"mode": "dialog", "dialog": {"server": "$2", "transport": "$3", "domain": "$PBXIP",
+            "username": "1002", "watch": ["1002"]$4}},
+ "hooks": []}
+JSON
+	"$WORK/callhook-bin" run --config "$WORK/$1.json" --data "$WORK/$1-data" 2>"$WORK/$1.log" &
+	PIDS+=($!)
+	for _ in $(seq 100); do
+		grep -q "msg=subscribed" "$WORK/$1.log" && return 0
+		sleep 0.1
+	done
+	cat "$WORK/$1.log" >&2
+	die "$1 did not subscribe"
+}
+start_dialog dialog-udp "$KD" udp ""
+start_dialog dialog-tls "$KDT" tls ", \"ca_file\": \"$WORK/tls/ca.pem\""
 
 # run NAME LOCALIP TARGET: one sipp run from the host; prints INVITE->200
 # p50/p99 (from the microsecond timestamps uac_bench.xml logs) and failed
@@ -237,8 +282,9 @@ phone 2101 "$UPORT" 2
 phone 2102 "$TPORT" 3
 sleep 2 # the registrations' own traffic (and any re-REGISTER it triggers) is over
 
-echo "== keepalives on the PBX leg, ${KA_SECS} s, phones registered (1001, 2101 via udp; 1002, 2102 via tls)"
-tshark -i "$DEV" -f "host $PBXIP and (udp port 5060 or tcp port 5061)" -a "duration:$KA_SECS" \
+echo "== keepalives on the PBX leg, ${KA_SECS} s, phones registered (1001, 2101 via udp; 1002, 2102 via tls);" \
+	"dialog sources subscribed (udp to 5062, tls to 5063)"
+tshark -i "$DEV" -f "host $PBXIP and (udp port 5060 or tcp port 5061 or udp port 5062 or tcp port 5063)" -a "duration:$KA_SECS" \
 	-w "$WORK/ka.pcapng" -q >"$WORK/tshark.out" 2>&1 &
 TSPID=$!
 PIDS+=("$TSPID")
@@ -255,23 +301,28 @@ tshark -r "$WORK/ka.pcapng" -T fields -E separator=/t -e frame.time_epoch -e ip.
 python3 - "$WORK/ka.tsv" "$HOSTIP" "$KA_SECS" <<'PY'
 import collections, statistics, sys
 path, host, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
-udp_out, udp_in, tls_out, tls_in = collections.Counter(), collections.Counter(), collections.Counter(), collections.Counter()
-opt_t, ping_t = [], []
+# Per PBX port: what we sent, what the PBX sent, when our pings left.
+out, inn, pings = (collections.defaultdict(collections.Counter), collections.defaultdict(collections.Counter),
+                   collections.defaultdict(list))
 for line in open(path):
     f = (line.rstrip("\n").split("\t") + [""] * 12)[:12]
     t, src, udst, usrc, tdst, tsrc, tlen, method, status, cseq, ka, kaack = f
-    out = src == host
-    if udst == "5060" or usrc == "5060":
+    sent = src == host
+    port = udst if sent else usrc
+    if port:
         what = method or (status + " to " + cseq if status else "other")
-        (udp_out if out else udp_in)[what] += 1
-        if out and method == "OPTIONS":
-            opt_t.append(float(t))
-    elif tdst == "5061" or tsrc == "5061":
-        what = ("with data" if tlen and int(tlen) > 0 else "TCP keep-alive" if ka
+        if sent and method == "OPTIONS":
+            pings[port].append(float(t))
+    else:
+        port = tdst if sent else tsrc
+        # A TLS record of a few bytes is a CRLF ping or its answer; SIP
+        # messages are hundreds of bytes.
+        n = int(tlen) if tlen else 0
+        what = ("CRLF ping record" if 0 < n < 100 else "SIP message" if n else "TCP keep-alive" if ka
                 else "ACK of a TCP keep-alive" if kaack else "bare ACK")
-        (tls_out if out else tls_in)[what] += 1
-        if out and what == "with data":
-            ping_t.append(float(t))
+        if sent and what == "CRLF ping record":
+            pings[port].append(float(t))
+    (out if sent else inn)[port][what] += 1
 def line(c):
     return ", ".join(f"{n} {k}" for k, n in sorted(c.items())) or "none"
 def every(ts):
@@ -280,12 +331,11 @@ def every(ts):
     d = statistics.median(b - a for a, b in zip(ts, ts[1:]))
     return f"every {d:.1f} s = {60 / d:.1f}/min"
 pm = lambda n: n * 60 / secs
-n = sum(udp_out.values())
-print(f"udp: callhook sent {n} packets in {secs:.0f} s ({pm(n):.1f}/min): {line(udp_out)}; "
-      f"PBX sent {sum(udp_in.values())}: {line(udp_in)}; OPTIONS {every(opt_t)}")
-n = sum(tls_out.values())
-print(f"tls: callhook sent {n} packets in {secs:.0f} s ({pm(n):.1f}/min): {line(tls_out)}; "
-      f"PBX sent {sum(tls_in.values())}: {line(tls_in)}; data packets (CRLF pings) {every(ping_t)}")
+for port, name, ping in (("5060", "proxy, udp", "OPTIONS"), ("5061", "proxy, tls", "CRLF pings"),
+                         ("5062", "dialog, udp", "OPTIONS"), ("5063", "dialog, tls", "CRLF pings")):
+    n = sum(out[port].values())
+    print(f"{name}: callhook sent {n} packets in {secs:.0f} s ({pm(n):.1f}/min): {line(out[port])}; "
+          f"PBX sent {sum(inn[port].values())}: {line(inn[port])}; {ping} {every(pings[port])}")
 PY
 
 # call NUMBER: one call from the PBX namespace to NUMBER through Kamailio;
@@ -303,12 +353,18 @@ echo "== PBX restart: kamailio SIGKILLed, started again ${GAP} s later; each pho
 for p in $PHONES; do
 	call "${p%%:*}" || echo "note: a call to ${p%%:*} failed before the restart"
 done
-kill -KILL -- -"$KPID" 2>/dev/null || true
-wait "$KPID" 2>/dev/null || true
-KPID=""
+TK=$(date +%s.%N)
+for pid in $KPID $DPID; do
+	kill -KILL -- -"$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+done
+KPID="" DPID=""
 sleep "$GAP"
 T0=$(date +%s.%N)
-start_kamailio
+start_kamailio kamailio 5061
+KPID=$LASTPID
+start_kamailio kamailio-dialog 5063
+DPID=$LASTPID
 TR=$(date +%s.%N)
 awk -v a="$T0" -v b="$TR" 'BEGIN{printf "kamailio listening again %.2f s after the restart\n", b-a}'
 declare -A done_at=()
@@ -353,4 +409,20 @@ for p in $PHONES; do
 	else
 		echo "$tr, phone $num ($auth): no call reached the phone within 90 s of the restart"
 	fi
+done
+# The dialog sources: wait until each logged a new subscription after the
+# restart (at most 120 s: a refresh comes at least every 60 s).
+for _ in $(seq 1200); do
+	[ "$(since "$WORK/dialog-udp.log" "$T0" "msg=subscribed")" != "-" ] &&
+		[ "$(since "$WORK/dialog-tls.log" "$T0" "msg=subscribed")" != "-" ] && break
+	sleep 0.1
+done
+for tr in udp tls; do
+	log=$WORK/dialog-$tr.log
+	lost=$(since "$log" "$TK" "subscription lost")
+	again=$(since "$log" "$T0" "msg=subscribed")
+	if [ "$lost" != "-" ]; then
+		lost=$(awk -v a="$TK" -v b="$T0" -v l="$lost" 'BEGIN{printf "%+.1f", l - (b - a)}')
+	fi
+	echo "dialog source, $tr: saw the subscription lost at ${lost} s, subscribed again at +${again} s after the restart"
 done
