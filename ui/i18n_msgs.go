@@ -41,12 +41,11 @@ var germanMsgCatalog = sync.OnceValue(func() *msgCatalog {
 // allGermanMsgs is the German message catalogue: the engine's messages
 // (germanMsgs) and the call source's status (germanSipMsgs).
 func allGermanMsgs() map[string]string {
-	all := make(map[string]string, len(germanMsgs)+len(germanSipMsgs))
-	for k, v := range germanMsgs {
-		all[k] = v
-	}
-	for k, v := range germanSipMsgs {
-		all[k] = v
+	all := make(map[string]string, len(germanMsgs)+len(germanSipMsgs)+len(germanPresetMsgs))
+	for _, m := range []map[string]string{germanMsgs, germanSipMsgs, germanPresetMsgs} {
+		for k, v := range m {
+			all[k] = v
+		}
 	}
 	return all
 }

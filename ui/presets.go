@@ -63,13 +63,13 @@ func (f *presetForm) choose(name string) {
 		return
 	}
 	f.preset = name
-	f.note.SetText(p.Note + "\n" + l.Tf("Source: %s", p.Source))
+	f.note.SetText(l.Msg(p.Note) + "\n" + l.Tf("Source: %s", p.Source))
 	f.entries = map[string]*dialogEntry{}
 	f.form.Items = nil
 	for _, pp := range p.ParamInfo() {
 		e := newDialogEntry(f.h.u)
 		e.SetText(pp.Default)
-		e.SetPlaceHolder(pp.Help)
+		e.SetPlaceHolder(l.Msg(pp.Help))
 		f.entries[pp.Name] = e
 		f.form.Append(pp.Name, e)
 	}

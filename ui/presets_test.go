@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"github.com/callhook/callhook/hooks"
 )
 
 func TestNewFromPresetAddsHookAndOpensEditor(t *testing.T) {
@@ -53,5 +55,38 @@ func TestNewFromPresetAddsHookAndOpensEditor(t *testing.T) {
 	h.settle()
 	if _, ok := h.b.lastSaved(t).Hook("salesforce-log-2"); !ok {
 		t.Errorf("second hook not saved as salesforce-log-2: %+v", h.b.lastSaved(t).Hooks)
+	}
+}
+
+// The New from preset dialog speaks the window's language: every
+// available preset's note and parameter help has German, so a preset
+// added to package hooks without it fails here.
+func TestGermanPresetTexts(t *testing.T) {
+	de := tr{lang: langGerman}
+	for _, p := range hooks.Presets() {
+		if !p.Available {
+			continue
+		}
+		q, _ := hooks.LookupPreset(p.Name)
+		texts := []string{q.Note}
+		for _, pp := range q.ParamInfo() {
+			texts = append(texts, pp.Help)
+		}
+		for _, s := range texts {
+			if _, ok := germanPresetMsgs[s]; !ok {
+				t.Errorf("preset %s: no German for %q (add it to germanPresetMsgs)", p.Name, s)
+			} else if de.Msg(s) == s {
+				t.Errorf("preset %s: %q is not translated by the catalogue", p.Name, s)
+			}
+		}
+	}
+
+	cfg := sampleConfig()
+	cfg.UI.Language = langGerman
+	h := newHarness(t, cfg, Options{})
+	f := newPresetForm(h.u.hooks)
+	f.choose("freshdesk-log")
+	if !strings.HasPrefix(f.note.Text, "protokolliert den Anruf") || f.entries["domain"].PlaceHolder != germanPresetMsgs["your Freshdesk subdomain, e.g. mycompany for mycompany.freshdesk.com"] {
+		t.Errorf("the German dialog shows note %q and help %q", f.note.Text, f.entries["domain"].PlaceHolder)
 	}
 }

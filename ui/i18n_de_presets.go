@@ -1,0 +1,30 @@
+package ui
+
+// germanPresetMsgs is German for what the New from preset dialog shows of
+// the presets in package hooks: each available preset's note and the help
+// of its parameters. TestGermanPresetTexts fails when a preset gains a
+// text without an entry here.
+var germanPresetMsgs = map[string]string{
+	"a private app's access token with the crm.objects.contacts.write scope: callhook secret set <token_secret>":                                       "das Zugriffstoken einer privaten App mit dem Bereich crm.objects.contacts.write: callhook secret set <token_secret>",
+	"creates a completed call Task through the REST API; OAuth access tokens expire, so refresh the secret when Salesforce rejects it":                 "legt über die REST-API eine erledigte Anruf-Aufgabe (Task) an; OAuth-Zugriffstoken laufen ab, erneuern Sie das Geheimnis also, wenn Salesforce es ablehnt",
+	"creates a phonecall activity through the Dataverse Web API; Microsoft Entra access tokens expire, so refresh the secret when Dynamics rejects it": "legt über die Dataverse-Web-API eine Telefonanruf-Aktivität an; Microsoft-Entra-Zugriffstoken laufen ab, erneuern Sie das Geheimnis also, wenn Dynamics es ablehnt",
+	"creates a completed inbound call in the Calls module (fields as in https://help.zoho.com/portal/en/community/topic/kaizen-38-calls-api); Zoho takes only OAuth access tokens (Zoho-oauthtoken, scope ZohoCRM.modules.calls.CREATE), which expire one hour after they are made (https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html) and Callhook does not refresh: the hook works only while something else puts a fresh token into the secret at least hourly (callhook secret set <token_secret>)": "legt im Modul Calls einen erledigten eingehenden Anruf an (Felder wie in https://help.zoho.com/portal/en/community/topic/kaizen-38-calls-api); Zoho nimmt nur OAuth-Zugriffstoken (Zoho-oauthtoken, Bereich ZohoCRM.modules.calls.CREATE), die eine Stunde nach ihrer Ausstellung ablaufen (https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html), und Callhook erneuert sie nicht: Der Hook funktioniert nur, solange etwas anderes mindestens stündlich ein frisches Token in das Geheimnis legt (callhook secret set <token_secret>)",
+	"adds a call log (POST /api/v1/callLogs) with the caller's number as from_phone_number; the secret holds your personal API token, sent in the x-api-token header": "legt ein Anrufprotokoll an (POST /api/v1/callLogs) mit der Nummer des Anrufers als from_phone_number; das Geheimnis enthält Ihr persönliches API-Token, gesendet im Header x-api-token",
+	"creates a call record (POST /api/v2/calls); needs Talk Partner Edition and your Zendesk app's id; the secret holds base64 of {email_address}/token:{api_token}":  "legt einen Anrufdatensatz an (POST /api/v2/calls); braucht Talk Partner Edition und die ID Ihrer Zendesk-App; das Geheimnis enthält base64 von {email_address}/token:{api_token}",
+	"logs the call as a closed phone ticket (source 3); the secret holds your API key, sent as the basic-auth user name with password X":                              "protokolliert den Anruf als geschlossenes Telefon-Ticket (source 3); das Geheimnis enthält Ihren API-Schlüssel, gesendet als Basic-Auth-Benutzername mit dem Passwort X",
+
+	"name of the secret holding the private app access token (callhook secret set NAME)":                    "Name des Geheimnisses mit dem Zugriffstoken der privaten App (callhook secret set NAME)",
+	"name of the secret holding the OAuth access token (callhook secret set NAME)":                          "Name des Geheimnisses mit dem OAuth-Zugriffstoken (callhook secret set NAME)",
+	"name of the secret holding the Microsoft Entra access token (callhook secret set NAME)":                "Name des Geheimnisses mit dem Microsoft-Entra-Zugriffstoken (callhook secret set NAME)",
+	"name of the secret holding the OAuth access token (valid for one hour) (callhook secret set NAME)":     "Name des Geheimnisses mit dem OAuth-Zugriffstoken (eine Stunde gültig) (callhook secret set NAME)",
+	"name of the secret holding the API token (callhook secret set NAME)":                                   "Name des Geheimnisses mit dem API-Token (callhook secret set NAME)",
+	"name of the secret holding the base64 of {email_address}/token:{api_token} (callhook secret set NAME)": "Name des Geheimnisses mit base64 von {email_address}/token:{api_token} (callhook secret set NAME)",
+	"name of the secret holding the API key (callhook secret set NAME)":                                     "Name des Geheimnisses mit dem API-Schlüssel (callhook secret set NAME)",
+	"your My Domain host, e.g. mycompany.my.salesforce.com":                                                 "Ihr My-Domain-Host, z. B. mycompany.my.salesforce.com",
+	"your organisation's host, e.g. myorg.crm4.dynamics.com":                                                "der Host Ihrer Organisation, z. B. myorg.crm4.dynamics.com",
+	"your data centre's API domain (https://www.zoho.com/crm/developer/docs/api/v8/multi-dc.html): www.zohoapis.com, www.zohoapis.eu, www.zohoapis.in, www.zohoapis.com.au, www.zohoapis.com.cn, www.zohoapis.jp, www.zohoapis.ca, www.zohoapis.sa": "die API-Domain Ihres Rechenzentrums (https://www.zoho.com/crm/developer/docs/api/v8/multi-dc.html): www.zohoapis.com, www.zohoapis.eu, www.zohoapis.in, www.zohoapis.com.au, www.zohoapis.com.cn, www.zohoapis.jp, www.zohoapis.ca, www.zohoapis.sa",
+	"your Pipedrive company domain, e.g. mycompany for mycompany.pipedrive.com": "die Firmendomain Ihres Pipedrive, z. B. mycompany für mycompany.pipedrive.com",
+	"your Zendesk subdomain, e.g. mycompany for mycompany.zendesk.com":          "Ihre Zendesk-Subdomain, z. B. mycompany für mycompany.zendesk.com",
+	"your Zendesk app's id (Zendesk Apps Framework)":                            "die ID Ihrer Zendesk-App (Zendesk Apps Framework)",
+	"your Freshdesk subdomain, e.g. mycompany for mycompany.freshdesk.com":      "Ihre Freshdesk-Subdomain, z. B. mycompany für mycompany.freshdesk.com",
+}
