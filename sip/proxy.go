@@ -298,6 +298,14 @@ func (l *pbxLeg) closeAll() {
 func (p *Proxy) sweep(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	var last time.Time        // the last save
+	var soon <-chan time.Time // a save held back by saveGap
+	save := func() {
+		if p.dirty.Swap(false) {
+			p.saveState()
+			last = time.Now()
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -308,18 +316,31 @@ func (p *Proxy) sweep(ctx context.Context) {
 			}
 			p.calls.expire(now)
 			p.phones.reapIdle(now, p.servesPhone)
-			if p.dirty.Swap(false) {
-				p.saveState()
-			}
+			save()
 		case <-p.saveNow:
 			// A call or binding changed: save at once, so a crash right
-			// after a call started still finds it. Bursts coalesce.
-			if p.dirty.Swap(false) {
-				p.saveState()
+			// after a call started still finds it; under load at most
+			// every saveGap, so bursts coalesce into one write.
+			if wait := time.Until(last.Add(saveGap)); wait > 0 {
+				if soon == nil {
+					soon = time.After(wait)
+				}
+				continue
 			}
+			save()
+		case <-soon:
+			soon = nil
+			save()
 		}
 	}
 }
+
+// saveGap is the least time between two saves of the state on changes:
+// at 50 calls/s a save per change (INVITE, 200, BYE) cost the proxy
+// about 1 ms of INVITE->200 latency in locks and writes; one every
+// 100 ms costs nothing measurable and loses at most 100 ms of changes
+// to a crash.
+const saveGap = 100 * time.Millisecond
 
 // markDirty notes that the state file is out of date.
 func (p *Proxy) markDirty() {

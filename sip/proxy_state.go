@@ -157,7 +157,7 @@ func (p *Proxy) saveState() {
 }
 
 func writeFileAtomic(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
+	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
