@@ -321,14 +321,14 @@ func walkthrough(t *testing.T, l walkLang) {
 
 	w.step("step 6: export the history, search it, export what the search keeps")
 	w.backTab(2) // Refresh, Export CSV
-	all := w.exportCSV("history-all.csv")
+	all := w.exportCSV("history-all.csv", "6-export-dialog")
 	if got := csvNumbers(t, all); !slices.Equal(got, []string{outNumber, queueNumber, queueNumber}) {
 		t.Errorf("the exported history holds the numbers %v, want both calls with their 3 deliveries", got)
 	}
 	w.backTab(2) // the filter, the search field
 	w.typeText(search)
 	w.tab(2) // the filter, Export CSV
-	found := w.exportCSV("history-search.csv")
+	found := w.exportCSV("history-search.csv", "")
 	if got := csvNumbers(t, found); !slices.Equal(got, []string{queueNumber, queueNumber}) {
 		t.Errorf("searching %q kept the numbers %v, want only %s's call", search, got, queueNumber)
 	}
@@ -616,17 +616,19 @@ func (w *walk) waitText(what string, r image.Rectangle) {
 // exportCSV presses the focused Export CSV, names the file in fyne's save
 // dialog (it opens in the home directory with its name field focused) and
 // returns the file's records once it is written.
-func (w *walk) exportCSV(name string) [][]string {
+func (w *walk) exportCSV(name, shot string) [][]string {
 	w.t.Helper()
 	w.keysSettle("space")
-	// The Space that pressed the button also reaches the name field, as
-	// a leading blank: the whole name is typed anew.
+	if shot != "" {
+		w.shot(shot, nil) // Callhook's own save dialog, in the window's language
+	}
+	// The name field holds a suggested name: it is typed anew.
 	w.keys("ctrl+a")
 	w.typeText(name)
 	w.keys("Return")
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		// The home directory, or the folder fyne remembers from the last
-		// save: somewhere under the home directory.
+		// The home directory, or the folder used last: somewhere under
+		// the home directory.
 		var found []string
 		filepath.WalkDir(w.home, func(p string, d fs.DirEntry, _ error) error {
 			if d != nil && d.Name() == name {
