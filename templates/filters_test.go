@@ -46,12 +46,7 @@ func TestTimeFilters(t *testing.T) {
 	inProgress := Sample("", "max", "49")
 	inProgress.Call.End = time.Time{}
 	inProgress.Now = inProgress.Call.Answer.Add(61 * time.Second)
-	tests := []struct {
-		name string
-		src  string
-		d    Data
-		want string
-	}{
+	renderCases(t, []renderCase{
 		{"datetime of each time", "{start|datetime}|{answer|datetime}|{end|datetime}", hangup,
 			"2025-03-14 09:26:53|2025-03-14 09:27:01|2025-03-14 09:29:36"},
 		{"offset of each time", "{start|offset}|{answer|offset}|{end|offset}", hangup,
@@ -64,22 +59,7 @@ func TestTimeFilters(t *testing.T) {
 		{"unfillable time stays empty", "[{end|datetime}][{end|offset}][{duration|mmss}]", answer, "[][][]"},
 		{"answer of a missed call is empty", "[{answer|datetime}]", missed, "[]"},
 		{"unanswered time is empty without a trigger", "[{end|offset}]", inProgress, "[]"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tpl, err := Parse(tt.src)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := tpl.Render(tt.d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("Render(%q) = %q, want %q", tt.src, got, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // A filter on a placeholder it makes no sense for is a parse error that

@@ -62,12 +62,7 @@ func TestRenderValues(t *testing.T) {
 	inProgress := Sample("", "max", "49")
 	inProgress.Call.End = time.Time{}
 	inProgress.Now = inProgress.Call.Answer.Add(90 * time.Second)
-	tests := []struct {
-		name string
-		src  string
-		d    Data
-		want string
-	}{
+	renderCases(t, []renderCase{
 		{"caller and callee", "{caller}>{callee}", hangup, "03012345678>1002"},
 		{"remote of incoming is caller", "{remote}|{remote_name}", hangup, "03012345678|Erika Mustermann"},
 		{"remote of outgoing is callee", "{remote}|{remote_name}", outgoing, "08912345678|Max Mustermann"},
@@ -87,7 +82,19 @@ func TestRenderValues(t *testing.T) {
 		{"secret", "{secret.crm}", hangup, "SECRET"},
 		{"unfillable duration is empty on answer", "[{duration}][{end}][{outcome}]", outgoing, "[][][]"},
 		{"no trigger: duration counts to now", "{duration}", inProgress, "90"},
-	}
+	})
+}
+
+// renderCase is a template rendered with d, and what it must give.
+type renderCase struct {
+	name string
+	src  string
+	d    Data
+	want string
+}
+
+func renderCases(t *testing.T, tests []renderCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tpl, err := Parse(tt.src)

@@ -156,12 +156,7 @@ func TestGlobalSwitchOffIsExplained(t *testing.T) {
 		t.Errorf("simulate status %q does not say why nothing fires", s)
 	}
 
-	h.b.HistoryFn = func(context.Context, int) ([]CallRow, error) {
-		return []CallRow{{Call: call.Call{ID: "sim-1@callhook", Direction: call.In, Caller: call.Party{Number: "+49301234567"},
-			Start: sampleStart(), End: sampleStart().Add(5e9), Outcome: call.Answered}}}, nil
-	}
-	h.u.tabs.SelectIndex(1)
-	h.settle()
+	showSilentCall(h)
 	if text := labels(h.u.calls.history); !strings.Contains(text, "No hook fired for this call: all hooks are switched off.") {
 		t.Errorf("the history does not say why nothing fired:\n%s", text)
 	}
@@ -237,4 +232,15 @@ func TestSimulateInGerman(t *testing.T) {
 	if want := `Kein Hook löst aus: Kein eingeschalteter Hook löst bei „Warteschlangen-Anrufe“ aus.`; !strings.HasSuffix(h.u.hooks.status.Text, want) {
 		t.Errorf("status %q lacks %q", h.u.hooks.status.Text, want)
 	}
+}
+
+// showSilentCall puts an answered call that no hook fired for into the
+// history and shows the Calls tab.
+func showSilentCall(h *harness) {
+	h.b.HistoryFn = func(context.Context, int) ([]CallRow, error) {
+		return []CallRow{{Call: call.Call{ID: "sim-1@callhook", Direction: call.In, Caller: call.Party{Number: "+49301234567"},
+			Start: sampleStart(), End: sampleStart().Add(5e9), Outcome: call.Answered}}}, nil
+	}
+	h.u.tabs.SelectIndex(1)
+	h.settle()
 }

@@ -1,13 +1,10 @@
 package ui
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
-
-	"github.com/callhook/callhook/call"
 )
 
 // Simulate says why nothing fires from the hooks in force: a managed
@@ -44,12 +41,7 @@ func TestSimulateSaysWhatThePolicyFires(t *testing.T) {
 func TestHistorySaysThePolicySwitchedHooksOff(t *testing.T) {
 	h := newHarness(t, sampleConfig(), Options{})
 	h.putPolicy(parsePolicy(t, `{"version": 1, "hooks_enabled": false}`))
-	h.b.HistoryFn = func(context.Context, int) ([]CallRow, error) {
-		return []CallRow{{Call: call.Call{ID: "sim-1@callhook", Direction: call.In, Caller: call.Party{Number: "+49301234567"},
-			Start: sampleStart(), End: sampleStart().Add(5e9), Outcome: call.Answered}}}, nil
-	}
-	h.u.tabs.SelectIndex(1)
-	h.settle()
+	showSilentCall(h)
 	if text := labels(h.u.calls.history); !strings.Contains(text, "No hook fired for this call: your administrator's policy switches all hooks off.") {
 		t.Errorf("the history does not say the policy switched the hooks off:\n%s", text)
 	}

@@ -87,7 +87,21 @@ func newBed(t *testing.T, cfg *hooks.Config) *bed {
 	if err := hooks.Save(path, cfg); err != nil {
 		t.Fatal(err)
 	}
-	e, err := engine.Open(t.TempDir(), cfg.Clone(), slog.New(slog.DiscardHandler))
+	e := startEngine(t, cfg.Clone())
+	ctx, cancel := context.WithCancel(context.Background())
+	svc := NewService(ctx, e, ServiceOptions{Config: path, Kind: KindRun, Version: "test"})
+	t.Cleanup(func() {
+		cancel()
+		svc.Close()
+	})
+	return &bed{ctx: ctx, e: e, svc: svc, config: path}
+}
+
+// startEngine opens and starts an engine on cfg with its journal in a
+// temp dir; it is closed when the test ends.
+func startEngine(t *testing.T, cfg *hooks.Config, opts ...engine.Option) *engine.Engine {
+	t.Helper()
+	e, err := engine.Open(t.TempDir(), cfg, slog.New(slog.DiscardHandler), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,13 +115,7 @@ func newBed(t *testing.T, cfg *hooks.Config) *bed {
 			t.Errorf("close engine: %v", err)
 		}
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	svc := NewService(ctx, e, ServiceOptions{Config: path, Kind: KindRun, Version: "test"})
-	t.Cleanup(func() {
-		cancel()
-		svc.Close()
-	})
-	return &bed{ctx: ctx, e: e, svc: svc, config: path}
+	return e
 }
 
 // configWith returns the default config (source mode none) with hs.

@@ -1,7 +1,6 @@
 package agent
 
 import (
-	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -24,20 +23,7 @@ func TestServicePublishesPolicyChanged(t *testing.T) {
 	}
 	w := hooks.NewPolicyWatcher(hooks.PolicyOptions{Path: path, DataDir: dir, FileCheck: 20 * time.Millisecond,
 		Log: slog.New(slog.DiscardHandler)})
-	e, err := engine.Open(t.TempDir(), configWith(), slog.New(slog.DiscardHandler), engine.WithPolicy(w))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := e.Close(ctx); err != nil {
-			t.Errorf("close engine: %v", err)
-		}
-	})
+	e := startEngine(t, configWith(), engine.WithPolicy(w))
 	svc := NewService(t.Context(), e, ServiceOptions{Config: filepath.Join(t.TempDir(), "config.json"), Kind: KindRun})
 	t.Cleanup(svc.Close)
 	ev := subscribe(t, svc)

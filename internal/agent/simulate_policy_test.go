@@ -28,20 +28,7 @@ func TestServiceSimulateCallUsesThePolicysSource(t *testing.T) {
 	w := hooks.NewPolicyWatcher(hooks.PolicyOptions{Path: path, DataDir: dir, Log: slog.New(slog.DiscardHandler)})
 	cfg := configWith()
 	cfg.Source.Dialog.Username = "1000"
-	e, err := engine.Open(t.TempDir(), cfg, slog.New(slog.DiscardHandler), engine.WithPolicy(w))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := e.Close(ctx); err != nil {
-			t.Errorf("close engine: %v", err)
-		}
-	})
+	e := startEngine(t, cfg, engine.WithPolicy(w))
 	svc := NewService(t.Context(), e, ServiceOptions{Config: filepath.Join(t.TempDir(), "config.json"), Kind: KindRun})
 	t.Cleanup(svc.Close)
 
