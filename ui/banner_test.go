@@ -85,10 +85,7 @@ func TestBannerTakesItsTaps(t *testing.T) {
 // The editor's state, problems and test result appear below the form:
 // a long test result does not move the fields under the pointer.
 func TestEditorMessagesDoNotMoveTheForm(t *testing.T) {
-	h := newHarness(t, sampleConfig(), Options{})
-	h.u.hooks.edit("crm")
-	h.settle()
-	e := h.u.hooks.editor
+	h, e := editing(t, "crm")
 	d := fyne.CurrentApp().Driver()
 	pos := d.AbsolutePositionForObject(e.url)
 	if e.url.Size().IsZero() {

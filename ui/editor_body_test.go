@@ -49,10 +49,7 @@ var longBody = "{\n" + strings.Repeat(`  "caller": "{caller}",`+"\n", 40) + `  "
 // the top.
 func openLongBody(t *testing.T) (*harness, *editor) {
 	t.Helper()
-	h := newHarness(t, sampleConfig(), Options{})
-	h.u.hooks.edit("log")
-	h.settle()
-	e := h.u.hooks.editor
+	h, e := editing(t, "log")
 	e.body.SetText(longBody)
 	h.settle()
 	e.wheel.scroll.ScrollToTop()
@@ -71,10 +68,7 @@ func inView(e *editor, o fyne.CanvasObject) bool {
 // field: the body does not keep Tab for a tab character.
 func TestTabLeavesTheBody(t *testing.T) {
 	for _, back := range []bool{false, true} {
-		h := newHarness(t, sampleConfig(), Options{})
-		h.u.hooks.edit("log")
-		h.settle()
-		e := h.u.hooks.editor
+		h, e := editing(t, "log")
 		c := h.u.win.Canvas()
 		before := e.body.Text
 		c.Focus(e.body)
@@ -151,10 +145,7 @@ func TestTheFormFollowsTheBodysCursor(t *testing.T) {
 // wheel over it scrolls the editor, short or long.
 func TestWheelOverTheBodyScrollsTheEditor(t *testing.T) {
 	for _, text := range []string{`{"caller":"{caller}"}`, longBody} {
-		h := newHarness(t, sampleConfig(), Options{})
-		h.u.hooks.edit("log")
-		h.settle()
-		e := h.u.hooks.editor
+		h, e := editing(t, "log")
 		e.body.SetText(text)
 		h.settle()
 		s := e.wheel.scroll

@@ -69,10 +69,7 @@ func TestPlaceholderMenuInGerman(t *testing.T) {
 // The menu shown holds each placeholder the editor offers once, in
 // submenus, in the same order.
 func TestPlaceholderPopupGroupsEveryPlaceholder(t *testing.T) {
-	h := newHarness(t, sampleConfig(), Options{})
-	h.u.hooks.edit("log")
-	h.settle()
-	e := h.u.hooks.editor
+	h, e := editing(t, "log")
 	e.setTriggers(call.IncomingHangup, call.QueueHangup)
 	h.settle()
 	flat := menuTokens(e.placeholderMenu(e.body))
@@ -97,10 +94,7 @@ func TestPlaceholderPopupGroupsEveryPlaceholder(t *testing.T) {
 // A browser hook is offered no {secret.NAME}, in the flat list or the
 // submenus; a POST hook still is, for its URL and its body.
 func TestPlaceholderMenuOffersNoSecretForABrowser(t *testing.T) {
-	h := newHarness(t, sampleConfig(), Options{})
-	h.u.hooks.edit("crm")
-	h.settle()
-	e := h.u.hooks.editor
+	h, e := editing(t, "crm")
 	if e.h.Action != hooks.ActionBrowser {
 		t.Fatalf("crm is a %s hook", e.h.Action)
 	}
@@ -216,10 +210,7 @@ func menuFits(t *testing.T, c fyne.Canvas, b *widget.Button) {
 // The keyboard reaches a placeholder through its group: Down to the
 // group, Right into it, Down to the placeholder, Enter inserts it.
 func TestPlaceholderMenuByKeyboard(t *testing.T) {
-	h := newHarness(t, sampleConfig(), Options{})
-	h.u.hooks.edit("crm")
-	h.settle()
-	e := h.u.hooks.editor
+	h, e := editing(t, "crm")
 	e.url.SetText("https://crm.example.com/search?phone=")
 	e.url.CursorColumn = len(e.url.Text)
 	h.settle()

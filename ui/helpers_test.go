@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -64,4 +65,13 @@ func labels(o fyne.CanvasObject) string {
 		}
 	})
 	return b.String()
+}
+
+// editing opens the editor on hook id of the sample config.
+func editing(t *testing.T, id string) (*harness, *editor) {
+	t.Helper()
+	h := newHarness(t, sampleConfig(), Options{})
+	h.u.hooks.edit(id)
+	h.settle()
+	return h, h.u.hooks.editor
 }
