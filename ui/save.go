@@ -2,10 +2,10 @@ package ui
 
 import (
 	"errors"
-	"os"
 	"strings"
 
 	"github.com/callhook/callhook/hooks"
+	"github.com/callhook/callhook/internal/filestat"
 )
 
 // saver writes the config in the background, one save at a time. Edits
@@ -44,9 +44,9 @@ func (u *UI) startSave() {
 	u.saves.busy = true
 	u.spawn(func() {
 		err := u.b.Save(cfg)
-		st := fileStat{}
+		st := filestat.Stat{}
 		if err == nil && u.watch != nil {
-			st = statFile(u.watch.path)
+			st = filestat.Of(u.watch.path)
 		}
 		u.do(func() {
 			u.saves.busy = false
@@ -120,20 +120,4 @@ func (l tr) errText(err error) string {
 		lines = append(lines, p.String())
 	}
 	return strings.Join(lines, "; ")
-}
-
-// fileStat is what the watcher compares: an editor's save or a
-// rename-over changes the nanosecond mtime, the size or both.
-type fileStat struct {
-	ok      bool
-	size    int64
-	modNano int64
-}
-
-func statFile(path string) fileStat {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return fileStat{}
-	}
-	return fileStat{ok: true, size: fi.Size(), modNano: fi.ModTime().UnixNano()}
 }

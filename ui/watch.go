@@ -3,6 +3,8 @@ package ui
 import (
 	"sync"
 	"time"
+
+	"github.com/callhook/callhook/internal/filestat"
 )
 
 // Poll intervals of the config file watcher: often enough while the user
@@ -14,12 +16,12 @@ const (
 )
 
 // watcher notices changes other programs make to the config file by
-// polling its size and mtime: cheaper and more portable than file system
+// polling its size, mtime and hash: cheaper and more portable than file system
 // notifications, which lose track of a file replaced by rename.
 type watcher struct {
 	u     *UI
 	path  string
-	known fileStat // UI goroutine only
+	known filestat.Stat // UI goroutine only
 
 	mu       sync.Mutex
 	interval time.Duration
@@ -30,7 +32,7 @@ type watcher struct {
 }
 
 func newWatcher(u *UI, path string) *watcher {
-	w := &watcher{u: u, path: path, known: statFile(path), fast: watchFast, slow: watchSlow}
+	w := &watcher{u: u, path: path, known: filestat.Of(path), fast: watchFast, slow: watchSlow}
 	w.interval = w.slow
 	w.timer = time.AfterFunc(w.interval, w.poll)
 	return w
@@ -62,7 +64,7 @@ func (w *watcher) stop() {
 // poll runs on the timer's goroutine: it stats the file there and hands
 // the result to the UI goroutine.
 func (w *watcher) poll() {
-	st := statFile(w.path)
+	st := filestat.Of(w.path)
 	w.u.do(func() { w.check(st) })
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -72,12 +74,12 @@ func (w *watcher) poll() {
 }
 
 // check compares on the UI goroutine, where our own saves are known.
-func (w *watcher) check(st fileStat) {
+func (w *watcher) check(st filestat.Stat) {
 	if st == w.known || w.u.saving() || w.u.stopped {
 		return
 	}
 	w.known = st
-	if !st.ok {
+	if !st.Exists() {
 		// Deleted or moved away: keep running with what we have; the
 		// next save writes it back.
 		return

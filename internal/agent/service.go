@@ -6,7 +6,6 @@ package agent
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 	"github.com/callhook/callhook/hooks"
 	"github.com/callhook/callhook/internal/control"
 	"github.com/callhook/callhook/internal/engine"
+	"github.com/callhook/callhook/internal/filestat"
 	"github.com/callhook/callhook/sip"
 	"github.com/callhook/callhook/ui"
 )
@@ -61,7 +61,7 @@ type Service struct {
 	// last written or read here, so the watch does not reload our own
 	// writes.
 	writeMu sync.Mutex
-	seen    fileStat
+	seen    filestat.Stat
 
 	// onConfig is told of every config applied (the tray redraws).
 	onConfig func(*hooks.Config)
@@ -84,7 +84,7 @@ func NewService(ctx context.Context, e *engine.Engine, o ServiceOptions) *Servic
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{ctx: ctx, e: e, log: o.Log, config: o.Config, kind: o.Kind, version: o.Version,
-		started: time.Now(), subs: map[int]func(ui.Event){}, simulating: map[string]chan struct{}{}, seen: statFile(o.Config)}
+		started: time.Now(), subs: map[int]func(ui.Event){}, simulating: map[string]chan struct{}{}, seen: filestat.Of(o.Config)}
 	s.stopSub = e.Dispatcher().Subscribe(func(r hooks.Result) {
 		s.mu.Lock()
 		switch r.State {
@@ -172,7 +172,7 @@ func (s *Service) Save(cfg *hooks.Config) error {
 	}
 	s.writeMu.Lock()
 	err := hooks.Save(s.config, cfg)
-	s.seen = statFile(s.config)
+	s.seen = filestat.Of(s.config)
 	s.writeMu.Unlock()
 	if err != nil {
 		return err
@@ -210,7 +210,7 @@ func (s *Service) SetEnabled(on bool) error {
 // an error with the new config applied otherwise.
 func (s *Service) Reload() (*hooks.Config, error) {
 	s.writeMu.Lock()
-	s.seen = statFile(s.config)
+	s.seen = filestat.Of(s.config)
 	cfg, err := hooks.Load(s.config)
 	s.writeMu.Unlock()
 	if err != nil {
@@ -237,7 +237,7 @@ func (s *Service) WatchConfig(ctx context.Context, every time.Duration, onReload
 		case <-t.C:
 		}
 		s.writeMu.Lock()
-		changed := statFile(s.config) != s.seen
+		changed := filestat.Of(s.config) != s.seen
 		s.writeMu.Unlock()
 		if !changed {
 			continue
@@ -437,27 +437,4 @@ func resultRow(r hooks.Result) ui.DeliveryRow {
 		Action: r.Action, State: r.State, StatusCode: r.StatusCode, Attempts: r.Attempt, Latency: r.Latency,
 		Err: r.Error, At: r.At, Final: r.Final, NextAttempt: r.NextAttempt,
 	}
-}
-
-// fileStat is what the config watch compares: size and nanosecond mtime,
-// and a hash of the content, since an editor's rename-over of a file of
-// the same size within one timestamp tick changes neither. The file is
-// small; reading it every few seconds costs nothing measurable.
-type fileStat struct {
-	ok      bool
-	size    int64
-	modNano int64
-	sum     [sha256.Size]byte
-}
-
-func statFile(path string) fileStat {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return fileStat{}
-	}
-	st := fileStat{ok: true, size: fi.Size(), modNano: fi.ModTime().UnixNano()}
-	if b, err := os.ReadFile(path); err == nil {
-		st.sum = sha256.Sum256(b)
-	}
-	return st
 }
