@@ -35,9 +35,10 @@ type Backend interface {
 	// Delivery returns one delivery's detail: the request as it was sent,
 	// its secrets masked, and every attempt.
 	Delivery(ctx context.Context, webhookID string) (DeliveryDetail, error)
-	// SimulateWith feeds one synthetic call (ring, answer, hangup)
-	// through the hooks, as `callhook simulate` does; a non-empty queue
-	// makes an incoming call a call of that queue.
+	// SimulateWith feeds one synthetic call through the hooks, as
+	// `callhook simulate` does: it rings for SimulatedRing, is answered,
+	// and ends SimulatedTalk later; a non-empty queue makes an incoming
+	// call a call of that queue.
 	SimulateWith(ctx context.Context, dir call.Direction, remote, name, queue string) error
 	// SourceStatus returns the call event source's condition.
 	SourceStatus() SourceStatus
@@ -161,3 +162,10 @@ type Event struct {
 	Call   call.Call
 	Source SourceStatus
 }
+
+// The call SimulateWith plays, on either side of the agent's socket: it
+// rings for SimulatedRing, is answered, and ends SimulatedTalk later.
+const (
+	SimulatedRing = 2 * time.Second
+	SimulatedTalk = 3 * time.Second
+)

@@ -16,7 +16,7 @@ import (
 )
 
 // simulation is the call "Simulate a call" plays: the agent rings it,
-// answers it after 2 s and ends it 3 s later.
+// answers it after SimulatedRing and ends it SimulatedTalk later.
 type simulation struct {
 	dir    call.Direction
 	queue  string // incoming only: the call is a call of this queue
@@ -147,7 +147,8 @@ func (h *hooksTab) play(s simulation) {
 				h.status.SetText(l.Tf("Simulation failed: %v", err))
 				return
 			}
-			text := l.T("The simulated call rings for 2 s, is answered and ends 3 s later: the Calls tab shows what fired.")
+			text := l.Tf("The simulated call rings for %d s, is answered and ends %d s later: the Calls tab shows what fired.",
+				int(SimulatedRing/time.Second), int(SimulatedTalk/time.Second))
 			if why := h.silent(s); why != "" {
 				text += "\n" + why
 			}
@@ -165,7 +166,7 @@ func (h *hooksTab) play(s simulation) {
 // checked every simPoll, for at most simWaitMax (retries of a failing
 // receiver may take hours: the Calls tab follows them, not this line).
 const (
-	simCallLength = 5 * time.Second
+	simCallLength = SimulatedRing + SimulatedTalk
 	simPoll       = 2 * time.Second
 	simWaitMax    = time.Minute
 	simLinger     = 10 * time.Second

@@ -33,9 +33,9 @@ func init() {
 		"Simulating an incoming call from %s…":       "Simuliere einen eingehenden Anruf von %s …",
 		"Simulating an outgoing call to %s…":         "Simuliere einen ausgehenden Anruf an %s …",
 		"Simulating a call of the queue %s from %s…": "Simuliere einen Anruf der Warteschlange %s von %s …",
-		"The simulated call rings for 2 s, is answered and ends 3 s later: the Calls tab shows what fired.": "Der simulierte Anruf klingelt 2 s, wird angenommen und endet 3 s später; der Reiter Anrufe zeigt, was ausgelöst hat.",
-		"No hook fires: all hooks are switched off.":                                                        "Kein Hook löst aus: Alle Hooks sind ausgeschaltet.",
-		"No hook fires: no switched-on hook fires on \"%s\".":                                               "Kein Hook löst aus: Kein eingeschalteter Hook löst bei „%s“ aus.",
+		"The simulated call rings for %d s, is answered and ends %d s later: the Calls tab shows what fired.": "Der simulierte Anruf klingelt %d s, wird angenommen und endet %d s später; der Reiter Anrufe zeigt, was ausgelöst hat.",
+		"No hook fires: all hooks are switched off.":                                                          "Kein Hook löst aus: Alle Hooks sind ausgeschaltet.",
+		"No hook fires: no switched-on hook fires on \"%s\".":                                                 "Kein Hook löst aus: Kein eingeschalteter Hook löst bei „%s“ aus.",
 
 		// The editor's country code warning (editor_e164.go).
 		"No country code is set, so |e164 leaves national numbers such as 030 1234567 as they are instead of making them +49…: set the country code in Settings.": "Es ist keine Ländervorwahl eingestellt, daher lässt |e164 nationale Nummern wie 030 1234567 unverändert, statt +49… daraus zu machen: Stellen Sie die Ländervorwahl in den Einstellungen ein.",

@@ -323,7 +323,7 @@ func (s *Service) Delivery(ctx context.Context, webhookID string) (ui.DeliveryDe
 // queue when not empty: it rings, is answered, talks and ends.
 func (s *Service) SimulateWith(ctx context.Context, dir call.Direction, remote, name, queue string) error {
 	_, err := s.SimulateCall(ctx, sip.Simulation{Direction: dir, Remote: remote, Name: name, Queue: queue,
-		AnswerAfter: control.SimulatedRing, HangupAfter: control.SimulatedTalk})
+		AnswerAfter: ui.SimulatedRing, HangupAfter: ui.SimulatedTalk})
 	return err
 }
 

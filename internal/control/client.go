@@ -234,11 +234,11 @@ func (c *Client) Delivery(ctx context.Context, webhookID string) (ui.DeliveryDet
 }
 
 // SimulateWith has the agent play a short synthetic call, of queue when
-// not empty: it rings for SimulatedRing, then talks for SimulatedTalk.
+// not empty: it rings for ui.SimulatedRing, then talks for ui.SimulatedTalk.
 // It returns once the call started.
 func (c *Client) SimulateWith(ctx context.Context, dir call.Direction, remote, name, queue string) error {
 	_, err := c.SimulateCall(ctx, sip.Simulation{Direction: dir, Remote: remote, Name: name, Queue: queue,
-		AnswerAfter: SimulatedRing, HangupAfter: SimulatedTalk})
+		AnswerAfter: ui.SimulatedRing, HangupAfter: ui.SimulatedTalk})
 	return err
 }
 

@@ -8,11 +8,12 @@ import (
 
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/sip"
+	"github.com/callhook/callhook/ui"
 )
 
 // SimulateWith is the window's "Simulate a call": it starts the call
 // through /v1/calls/simulate, the queue along, and plays the agent's
-// short call (2 s ringing, 3 s talking).
+// short call (ui.SimulatedRing ringing, ui.SimulatedTalk talking).
 func TestSimulateWith(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -35,7 +36,7 @@ func TestSimulateWith(t *testing.T) {
 				t.Fatal(err)
 			}
 			equal(t, "simulation", got, sip.Simulation{Direction: tt.dir, Remote: "+49301234", Name: hostileName,
-				Queue: tt.queue, AnswerAfter: SimulatedRing, HangupAfter: SimulatedTalk})
+				Queue: tt.queue, AnswerAfter: ui.SimulatedRing, HangupAfter: ui.SimulatedTalk})
 		})
 	}
 }

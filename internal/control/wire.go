@@ -2,7 +2,6 @@ package control
 
 import (
 	"encoding/json"
-	"time"
 
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/hooks"
@@ -65,10 +64,3 @@ type hookTestRequest struct {
 type callRequest struct {
 	ID string `json:"id"`
 }
-
-// The call the window's "Simulate a call" plays (SimulateWith, on either
-// side of the socket): it rings, is answered, talks and ends.
-const (
-	SimulatedRing = 2 * time.Second
-	SimulatedTalk = 3 * time.Second
-)
