@@ -32,6 +32,15 @@ type SystemBrowser struct{}
 
 var _ Opener = SystemBrowser{}
 
+func init() {
+	// The platform's opener inherits Callhook's stdout and stderr (its
+	// log) from pkg/browser, and quotes the URL when it fails
+	// ("xdg-open: no method available for opening '...'"): a browser
+	// hook's URL may carry a secret in its query. nil is /dev/null, with
+	// no pipe for a browser the opener starts to hold open.
+	browser.Stdout, browser.Stderr = nil, nil
+}
+
 // Open opens u in the default browser.
 func (SystemBrowser) Open(u string) error {
 	if err := browser.OpenURL(u); err != nil {
