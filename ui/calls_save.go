@@ -186,6 +186,12 @@ func (s *saveDialog) confirmReplace(name string, yes func()) {
 // callers' numbers and names), closes the dialog and hands the file on.
 func (s *saveDialog) write(path string) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err == nil {
+		// A file replaced keeps its mode on open: make it the user's
+		// only. Best effort: it is truncated already, and one the user
+		// does not own (a shared folder) is still better written.
+		_ = f.Chmod(0o600)
+	}
 	if err != nil {
 		s.showProblem(s.u.l.Tf("Cannot save there: %v", err))
 		return
