@@ -125,6 +125,7 @@ func (r *SecretRecorder) Redact(s string) string {
 // secretForms returns the ways v may appear in a response body.
 func secretForms(v string) []string {
 	forms := []string{v, url.QueryEscape(v), url.PathEscape(v), base64.StdEncoding.EncodeToString([]byte(v))}
+	forms = append(forms, templates.URLForms(v)...) // as a URL template renders it
 	if b, err := json.Marshal(v); err == nil {
 		forms = append(forms, string(b[1:len(b)-1]))
 	}

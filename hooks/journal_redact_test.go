@@ -11,8 +11,8 @@ import (
 )
 
 func TestSecretRecorderRedact(t *testing.T) {
-	r := NewSecretRecorder(MapSecrets{"crm": "CRMSECRET-4242", "odd": `a&b"<c>`})
-	for _, name := range []string{"crm", "odd"} {
+	r := NewSecretRecorder(MapSecrets{"crm": "CRMSECRET-4242", "odd": `a&b"<c>`, "spaced": "pass word+1"})
+	for _, name := range []string{"crm", "odd", "spaced"} {
 		if _, err := r.Get(name); err != nil {
 			t.Fatal(err)
 		}
@@ -21,6 +21,7 @@ func TestSecretRecorderRedact(t *testing.T) {
 		{"as sent", "Authorization: Bearer CRMSECRET-4242", "Authorization: Bearer ***"},
 		{"json escaped", `{"X-Odd":["a\u0026b\"\u003cc\u003e"]}`, `{"X-Odd":["***"]}`},
 		{"percent-encoded", "q=a%26b%22%3Cc%3E", "q=***"},
+		{"as a URL template renders a query value", "open https://ucware.example/?token=pass%20word%2B1 failed", "open https://ucware.example/?token=*** failed"},
 		{"base64", "Q1JNU0VDUkVULTQyNDI=", "***"},
 		{"cut by the excerpt", "token: CRMSEC", "token: ***"},
 		{"too short a tail to tell", "tail CRM", "tail CRM"},
