@@ -78,8 +78,8 @@ func TestFilterDoesNotApply(t *testing.T) {
 		{"{duration|e164}", 0, "the filter e164 applies to text placeholders only, not to {duration}"},
 		{"{json|mmss}", 0, "{json} takes no filter"},
 		{"{secret.crm|offset}", 0, "the filter offset applies only to {start}, {answer}, {end}, not to {secret}"},
-		{"{start|iso}", 0, `unknown filter "iso" (known filters: e164, digits, mmss, datetime, offset)`},
-		{"{start|}", 0, "empty filter (known filters: e164, digits, mmss, datetime, offset)"},
+		{"{start|iso}", 0, `unknown filter "iso" (known filters: e164, digits, mmss, datetime, offset, map)`},
+		{"{start|}", 0, "empty filter (known filters: e164, digits, mmss, datetime, offset, map)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {

@@ -88,7 +88,7 @@ func FuzzRenderJSON(f *testing.F) {
 // ParseBody accepts renders to valid JSON for every trigger and any
 // caller data. This is the promise {Body.Render} makes.
 func FuzzParseBodyJSON(f *testing.F) {
-	for _, s := range []string{`{"a":"{caller}"}`, `{"a":{duration}}`, `[{json},{time},"{remote_name}"]`, `{ {callee}: {queue} }`, `"\\{caller}"`, `{"a":"\u00{caller}"}`, `{"a":-{duration}}`} {
+	for _, s := range []string{`{"a":"{caller}"}`, `{"a":{duration}}`, `[{json},{time},"{remote_name}"]`, `{ {callee}: {queue} }`, `"\\{caller}"`, `{"a":"\u00{caller}"}`, `{"a":-{duration}}`, `{"o":{outcome|map:answered=a b,*=c},"d":"{direction|map:in=x}"}`} {
 		f.Add(s, "0301234\"\\<&>")
 	}
 	f.Fuzz(func(t *testing.T, src, value string) {

@@ -21,14 +21,18 @@ type part struct {
 }
 
 // Ref is one placeholder occurrence: {name}, {header.Arg}, {secret.Arg},
-// {name|filter}.
+// {name|filter}, {name|map:VALUE=TEXT,...}.
 type Ref struct {
 	Name   string // "caller", "header", "secret", "json", ...
 	Arg    string // header or secret name, for header/secret
-	Filter string // "", or a filter's name: "e164", "digits", "mmss", ...
+	Filter string // "", or a filter's name: "e164", "digits", "mmss", "map", ...
+	// FilterArgs is what follows the filter's ":" as written, for map
+	// its pairs: "answered=connected,*=no_answer".
+	FilterArgs string
 }
 
-// Token returns the placeholder as written: "{remote|e164}".
+// Token returns the placeholder as written: "{remote|e164}",
+// "{outcome|map:answered=connected,*=no_answer}".
 func (r Ref) Token() string {
 	s := r.Name
 	if r.Arg != "" {
@@ -36,6 +40,9 @@ func (r Ref) Token() string {
 	}
 	if r.Filter != "" {
 		s += "|" + r.Filter
+	}
+	if r.FilterArgs != "" {
+		s += ":" + r.FilterArgs
 	}
 	return "{" + s + "}"
 }
@@ -102,7 +109,7 @@ func Parse(src string) (*Template, error) {
 
 // scanRef reads a placeholder at src[i] == '{'. It returns n == 0 when the
 // brace is literal text: anything not shaped like
-// {name(.arg)?(|filter)?} whose name is not a placeholder name.
+// {name(.arg)?(|filter(:args)?)?} whose name is not a placeholder name.
 func scanRef(src string, i int) (Ref, int, error) {
 	j := i + 1
 	for j < len(src) && (isLower(src[j]) || isUpper(src[j]) || src[j] == '_') {
@@ -133,6 +140,23 @@ func scanRef(src string, i int) (Ref, int, error) {
 		r.Filter = src[j+1 : k]
 		j = k
 	}
+	// A filter's arguments ({outcome|map:answered=connected}) are read
+	// only after a placeholder's name, so that text such as CSS after an
+	// unknown word stays literal.
+	colon := false
+	if _, known := placeholders[name]; known && bar && j < len(src) && src[j] == ':' {
+		colon = true
+		k := j + 1
+		for k < len(src) {
+			c, n := utf8.DecodeRuneInString(src[k:])
+			if !isMapArgRune(c) {
+				break
+			}
+			k += n
+		}
+		r.FilterArgs = src[j+1 : k]
+		j = k
+	}
 	if j < len(src) && src[j] == '}' {
 		closed = true
 		j++
@@ -155,6 +179,9 @@ func scanRef(src string, i int) (Ref, int, error) {
 	if !closed {
 		if j < len(src) {
 			_, n := utf8.DecodeRuneInString(src[j:])
+			if colon {
+				return Ref{}, 0, errAt(i, src[i:j+n], "unexpected %q in the filter's values: a mapped text holds only letters, digits, spaces and _ - . +", src[j:j+n])
+			}
 			return Ref{}, 0, errAt(i, src[i:j+n], "unexpected %q in placeholder (write {{ for a literal brace)", src[j:j+n])
 		}
 		return Ref{}, 0, errAt(i, src[i:j], "placeholder is not closed with } (write {{ for a literal brace)")
@@ -180,6 +207,9 @@ func scanRef(src string, i int) (Ref, int, error) {
 			return Ref{}, 0, errAt(i, tok, "the filter %s applies to text placeholders only, not to {%s}", f.name, name)
 		case !f.applies(name):
 			return Ref{}, 0, errAt(i, tok, "the filter %s applies only to %s, not to {%s}", f.name, tokens(f.on), name)
+		}
+		if err := checkFilterArgs(i, tok, f, name, colon, r.FilterArgs); err != nil {
+			return Ref{}, 0, err
 		}
 	}
 	return r, j - i, nil

@@ -101,7 +101,9 @@ func TestParseErrors(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"", "{caller}", `{"a":"{caller}"}`, "{{", "{remote|e164}", "{header.X}", "{secret.", "{Caller}"} {
+	for _, s := range []string{"", "{caller}", `{"a":"{caller}"}`, "{{", "{remote|e164}", "{header.X}", "{secret.", "{Caller}",
+		"{outcome|map:answered=connected,busy=busy,*=no_answer}", "{trigger|map:queue.hangup=Q Ä,*=}", "{outcome|map:answerd=x}",
+		`{"o":"{outcome|map:answered=a"}`, "{direction|map:in=a,in=b}", "{color|x: red}"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
@@ -112,6 +114,12 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("bad error %v", err)
 			}
 			return
+		}
+		// Every placeholder's Token is its source text.
+		for _, p := range tpl.parts {
+			if tok := p.ref.Token(); p.isRef && !strings.HasPrefix(src[p.off:], tok) {
+				t.Fatalf("%q: placeholder at %d has Token %q", src, p.off, tok)
+			}
 		}
 		// Rendering with no data never fails without secrets, and a
 		// template without placeholders renders as its unescaped self.

@@ -88,13 +88,15 @@ func (f filter) applies(name string) bool {
 // e164 and digits make phone numbers of any text placeholder; mmss and
 // datetime and offset write a talk time and a time in the shapes CRM APIs
 // document (Zoho CRM's Call_Duration "mm:ss", Pipedrive's "YYYY-MM-DD
-// HH:MM:SS" UTC, Zoho's ±HH:mm offsets).
+// HH:MM:SS" UTC, Zoho's ±HH:mm offsets); map writes a value from a fixed
+// set in a receiver's words (filter_map.go).
 var filters = []filter{
 	{name: "e164", kind: kindString},
 	{name: "digits", kind: kindString},
 	{name: "mmss", on: []string{"duration"}, kind: kindString},
 	{name: "datetime", on: timePlaceholders, kind: kindString},
 	{name: "offset", on: timePlaceholders, kind: kindString},
+	{name: "map", on: mapNames(), kind: kindString},
 }
 
 // timePlaceholders hold a point in time as RFC 3339.

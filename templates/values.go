@@ -111,6 +111,8 @@ func resolve(r Ref, d *Data) (value, error) {
 		v = str(timeFormat(callTime(c, r.Name), DateTimeLayout))
 	case "offset":
 		v = str(timeFormat(callTime(c, r.Name), OffsetLayout))
+	case "map":
+		v = str(mapValue(r.FilterArgs, v.s))
 	}
 	return v, nil
 }

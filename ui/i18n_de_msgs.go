@@ -245,4 +245,13 @@ var germanMsgs = map[string]string{
 	"resolve %s: %w":                                                                    "%s kann nicht aufgelöst werden: %w",
 	"secrets are not available here":                                                    "Geheimnisse sind hier nicht verfügbar",
 	"%s is always empty on %s":                                                          "%s ist bei %s immer leer",
+
+	// The map filter (templates/filter_map.go).
+	"the filter %s takes no values":                                       "Der Filter %s nimmt keine Werte",
+	"the filter map needs its values: {%s|map:VALUE=TEXT,...,*=TEXT}":     "Der Filter map braucht seine Werte: {%s|map:WERT=TEXT,...,*=TEXT}",
+	"%q is no VALUE=TEXT pair (the map of {%s} is VALUE=TEXT,...,*=TEXT)": "%q ist kein Paar WERT=TEXT (die Zuordnung für {%s} lautet WERT=TEXT,...,*=TEXT)",
+	"{%s} is never %q: its values are %s, and * stands for the others":    "{%s} ist nie %q: Seine Werte sind %s, und * steht für die übrigen",
+	"%q is mapped twice": "%q ist zweimal zugeordnet",
+	"the mapped text %q may hold only letters, digits, spaces and _ - . +":                               "Der zugeordnete Text %q darf nur Buchstaben, Ziffern, Leerzeichen und _ - . + enthalten",
+	"unexpected %q in the filter's values: a mapped text holds only letters, digits, spaces and _ - . +": "Unerwartetes %q in den Werten des Filters: Ein zugeordneter Text enthält nur Buchstaben, Ziffern, Leerzeichen und _ - . +",
 }

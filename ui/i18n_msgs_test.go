@@ -38,7 +38,7 @@ import (
 //   - templates, whose errors hooks passes on with "%v" (a URL, body or
 //     header that does not parse or render) and whose Warnings the editor
 //     shows: parse.go, url.go, body.go, values.go, render.go,
-//     placeholders.go.
+//     placeholders.go, filter_map.go.
 //
 // Not here: the journal, outbox, dispatcher and config file code, whose
 // errors name files and database steps for logs and the CLI, and package
@@ -62,6 +62,7 @@ var msgSources = []string{
 	"../templates/values.go",
 	"../templates/render.go",
 	"../templates/placeholders.go",
+	"../templates/filter_map.go",
 }
 
 // msgSkipFuncs hold text that is no message of its own, each with why.
