@@ -202,7 +202,9 @@ func (c *Config) UniqueHookID(base string) string {
 	}
 }
 
-// logTriggers are when a "log call" preset fires: an answered incoming
-// call has ended. Outgoing calls need the direction in each CRM's words,
-// which no placeholder gives yet.
+// logTriggers are when a "log call" preset fires: an incoming call has
+// ended, answered or not; each body writes {outcome} in its CRM's words.
+// Outgoing calls would need the direction in each CRM's words too
+// ({direction|map:...}) and the numbers the other way round; the presets
+// log incoming calls only.
 var logTriggers = []call.Trigger{call.IncomingHangup, call.QueueHangup}

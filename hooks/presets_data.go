@@ -13,6 +13,12 @@ import "strings"
 // take the filters that write them as the vendor documents: {start|offset}
 // and {duration|mmss} for Zoho CRM, {start|datetime} for Pipedrive.
 //
+// Outcomes: a "log call" preset fires when an incoming call ends,
+// answered or not, so no body says the call was answered. Where the
+// vendor has a field for how a call went, {outcome|map:...} writes it in
+// the vendor's documented values (Pipedrive's outcome, HubSpot's
+// hs_call_status, Zoho's Call_Type); where it has free text, outcomeText.
+//
 // "Open contact": none of the twelve vendors documents a browser URL that
 // takes a phone number (checked again for issue #9 in each vendor's
 // developer docs and help centre: search, screen pop, CTI, global search
@@ -22,6 +28,12 @@ import "strings"
 // forums (Salesforce Classic's UnifiedSearchResults, Zendesk's
 // /agent/search) are in no vendor documentation we found, so they are not
 // offered; a user who relies on one can still put it in a hook by hand.
+// outcomeText writes {outcome} for people: "Missed", "Answered
+// elsewhere". It holds no text the caller chooses, so it may stand in
+// fields a CRM shows as HTML.
+const outcomeText = "{outcome|map:answered=Answered,missed=Missed,busy=Busy,rejected=Rejected,cancelled=Cancelled," +
+	"answered_elsewhere=Answered elsewhere,failed=Failed}"
+
 var presets = []Preset{
 	// HubSpot
 	unavailable("hubspot-open", "HubSpot", PresetOpen,
@@ -31,9 +43,13 @@ var presets = []Preset{
 	{
 		Name: "hubspot-log", Vendor: "HubSpot", Action: PresetLog, Available: true,
 		// hs_call_direction INBOUND (the HubSpot user received the call),
-		// hs_call_duration in milliseconds, hs_call_status COMPLETED: all
-		// from the properties table of the calls guide. hs_call_body is
-		// rich text (HTML), so it holds nothing the caller chooses.
+		// hs_call_duration in milliseconds, hs_call_status one of BUSY,
+		// CALLING_CRM_USER, CANCELED, COMPLETED, CONNECTING, FAILED,
+		// IN_PROGRESS, NO_ANSWER, QUEUED, RINGING: all from the properties
+		// table of the calls guide. An answered call is COMPLETED, one
+		// never answered here (missed, rejected, answered elsewhere)
+		// NO_ANSWER. hs_call_body is rich text (HTML), so it holds nothing
+		// the caller chooses.
 		Source: "https://developers.hubspot.com/docs/guides/api/crm/engagements/calls",
 		Note:   "a private app's access token with the crm.objects.contacts.write scope: callhook secret set <token_secret>",
 		params: []PresetParam{tokenParam("hubspot-token", "private app access token")},
@@ -43,9 +59,9 @@ var presets = []Preset{
 			ContentType: "application/json",
 			Headers:     map[string]string{"Authorization": "Bearer {secret.<token_secret>}"},
 			Body: `{"properties":{"hs_timestamp":"{start}","hs_call_title":"Call with {remote_name} {remote|e164}",` +
-				`"hs_call_body":"Answered by {user}, talk time {duration|mmss}","hs_call_direction":"INBOUND",` +
+				`"hs_call_body":"Outcome: ` + outcomeText + `. Agent: {user}. Talk time: {duration|mmss}.","hs_call_direction":"INBOUND",` +
 				`"hs_call_duration":"{duration_ms}","hs_call_from_number":"{remote|e164}","hs_call_to_number":"{callee}",` +
-				`"hs_call_status":"COMPLETED"}}`,
+				`"hs_call_status":"{outcome|map:answered=COMPLETED,busy=BUSY,cancelled=CANCELED,failed=FAILED,*=NO_ANSWER}"}}`,
 		},
 	},
 
@@ -58,7 +74,9 @@ var presets = []Preset{
 		Name: "salesforce-log", Vendor: "Salesforce", Action: PresetLog, Available: true,
 		// TaskSubtype "Call" (values Task, Email, LinkedIn, ListEmail,
 		// Cadence, Call; set on create only), CallType "Inbound" (Inbound,
-		// Internal, Outbound), CallDurationInSeconds in seconds.
+		// Internal, Outbound), CallDurationInSeconds in seconds,
+		// CallDisposition the call's result as free text ("we'll call
+		// back", "call unsuccessful"), here outcomeText.
 		Source: "https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm",
 		Note:   "creates a completed call Task through the REST API; OAuth access tokens expire, so refresh the secret when Salesforce rejects it",
 		params: []PresetParam{
@@ -71,7 +89,8 @@ var presets = []Preset{
 			ContentType: "application/json",
 			Headers:     map[string]string{"Authorization": "Bearer {secret.<token_secret>}"},
 			Body: `{"Subject":"Call with {remote_name} {remote|e164}","TaskSubtype":"Call","Status":"Completed",` +
-				`"CallType":"Inbound","CallDurationInSeconds":{duration},"Description":"Answered by {user}, call {call_id}"}`,
+				`"CallType":"Inbound","CallDurationInSeconds":{duration},"CallDisposition":"` + outcomeText + `",` +
+				`"Description":"Outcome: ` + outcomeText + `. Agent: {user}. Call {call_id}"}`,
 		},
 	},
 
@@ -96,7 +115,7 @@ var presets = []Preset{
 			ContentType: "application/json",
 			Headers:     map[string]string{"Authorization": "Bearer {secret.<token_secret>}"},
 			Body: `{"subject":"Call with {remote_name} {remote|e164}","phonenumber":"{remote|e164}","directioncode":false,` +
-				`"actualstart":"{start}","actualend":"{end}","description":"Answered by {user}, call {call_id}"}`,
+				`"actualstart":"{start}","actualend":"{end}","description":"Outcome: ` + outcomeText + `. Agent: {user}. Call {call_id}"}`,
 		},
 	},
 
@@ -109,14 +128,14 @@ var presets = []Preset{
 		Name: "zoho-log", Vendor: "Zoho CRM", Action: PresetLog, Available: true,
 		// Insert Records (POST {api-domain}/crm/v8/Calls, a "data" array,
 		// Authorization: Zoho-oauthtoken). Calls fields as in Zoho's
-		// Calls API guide (Kaizen #38): Call_Type "Inbound" (Inbound,
-		// Outbound, Missed) and Call_Start_Time (ISO 8601 with a ±HH:mm
-		// offset, "2019-10-23T13:25:00+05:30") are mandatory,
-		// Call_Duration ("10:00", mm:ss) for a completed call. The call is
-		// linked to no contact: Who_Id takes a record id, which a phone
-		// number is not.
+		// Calls API guide (Kaizen #38): Call_Type (Inbound, Outbound,
+		// Missed) and Call_Start_Time (ISO 8601 with a ±HH:mm offset,
+		// "2019-10-23T13:25:00+05:30") are mandatory, Call_Duration
+		// ("10:00", mm:ss) for a completed call. An answered call is
+		// Inbound, any other Missed. The call is linked to no contact:
+		// Who_Id takes a record id, which a phone number is not.
 		Source: "https://www.zoho.com/crm/developer/docs/api/v8/insert-records.html",
-		Note: "creates a completed inbound call in the Calls module (fields as in https://help.zoho.com/portal/en/community/topic/kaizen-38-calls-api); " +
+		Note: "creates an inbound call in the Calls module, a missed call when it was not answered (fields as in https://help.zoho.com/portal/en/community/topic/kaizen-38-calls-api); " +
 			"Zoho takes only OAuth access tokens (Zoho-oauthtoken, scope ZohoCRM.modules.calls.CREATE), which expire one hour after they are made " +
 			"(https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html) and Callhook does not refresh: " +
 			"the hook works only while something else puts a fresh token into the secret at least hourly (callhook secret set <token_secret>)",
@@ -130,9 +149,9 @@ var presets = []Preset{
 			URL:         "https://<api_domain>/crm/v8/Calls",
 			ContentType: "application/json",
 			Headers:     map[string]string{"Authorization": "Zoho-oauthtoken {secret.<token_secret>}"},
-			Body: `{"data":[{"Subject":"Call with {remote_name} {remote|e164}","Call_Type":"Inbound",` +
+			Body: `{"data":[{"Subject":"Call with {remote_name} {remote|e164}","Call_Type":"{outcome|map:answered=Inbound,*=Missed}",` +
 				`"Call_Start_Time":"{start|offset}","Call_Duration":"{duration|mmss}",` +
-				`"Description":"Caller {remote|e164}, answered by {user}, call {call_id}"}]}`,
+				`"Description":"Caller {remote|e164}. Outcome: ` + outcomeText + `. Agent: {user}. Call {call_id}"}]}`,
 		},
 	},
 
@@ -144,7 +163,8 @@ var presets = []Preset{
 	{
 		Name: "pipedrive-log", Vendor: "Pipedrive", Action: PresetLog, Available: true,
 		// addCallLog: outcome (connected, no_answer, left_message,
-		// left_voicemail, wrong_number, busy), to_phone_number ("the
+		// left_voicemail, wrong_number, busy: an answered call is
+		// connected, a busy one busy, any other no_answer), to_phone_number ("the
 		// number called"), start_time and end_time ("in UTC. Format:
 		// YYYY-MM-DD HH:MM:SS") are required; from_phone_number is "the
 		// number that made the call", duration a string of seconds, note
@@ -163,9 +183,10 @@ var presets = []Preset{
 			URL:         "https://<company>.pipedrive.com/api/v1/callLogs",
 			ContentType: "application/json",
 			Headers:     map[string]string{"x-api-token": "{secret.<token_secret>}"},
-			Body: `{"subject":"Call with {remote_name} {remote|e164}","duration":"{duration}","outcome":"connected",` +
+			Body: `{"subject":"Call with {remote_name} {remote|e164}","duration":"{duration}",` +
+				`"outcome":"{outcome|map:answered=connected,busy=busy,*=no_answer}",` +
 				`"from_phone_number":"{remote|e164}","to_phone_number":"{callee}",` +
-				`"start_time":"{start|datetime}","end_time":"{end|datetime}","note":"Answered by {user}"}`,
+				`"start_time":"{start|datetime}","end_time":"{end|datetime}","note":"Outcome: ` + outcomeText + `. Agent: {user}."}`,
 		},
 	},
 
@@ -187,7 +208,9 @@ var presets = []Preset{
 		Name: "zendesk-log", Vendor: "Zendesk", Action: PresetLog, Available: true,
 		// The body is the flat call object (app_id, from_line, to_line,
 		// call_started_at, direction "inbound"), as in the guide's example,
-		// not wrapped in {"call": ...}.
+		// not wrapped in {"call": ...}; call_disposition is the call's
+		// outcome as free text (the calls reference's "JSON format"
+		// table: https://developer.zendesk.com/api-reference/voice/talk-partner-edition-api/calls/).
 		Source: "https://developer.zendesk.com/documentation/voice/talk-partner-edition/creating-a-call-record-in-zendesk",
 		Note: "creates a call record (POST /api/v2/calls); needs Talk Partner Edition and your Zendesk app's id; " +
 			"the secret holds base64 of {email_address}/token:{api_token}",
@@ -202,7 +225,7 @@ var presets = []Preset{
 			ContentType: "application/json",
 			Headers:     map[string]string{"Authorization": "Basic {secret.<token_secret>}"},
 			Body: `{"app_id":<app_id>,"from_line":"{remote|e164}","to_line":"{callee}","call_started_at":"{start}",` +
-				`"call_ended_at":"{end}","direction":"inbound"}`,
+				`"call_ended_at":"{end}","direction":"inbound","call_disposition":"` + outcomeText + `"}`,
 		},
 	},
 
@@ -232,7 +255,7 @@ var presets = []Preset{
 			URL:         "https://{secret.<token_secret>}:X@<domain>.freshdesk.com/api/v2/tickets",
 			ContentType: "application/json",
 			Body: `{"phone":"{remote|e164}","name":"{remote_name} {remote|e164}","subject":"Call with {remote_name} {remote|e164}",` +
-				`"description":"Answered by {user}, talk time {duration|mmss}","source":3,"status":5,"priority":1}`,
+				`"description":"Outcome: ` + outcomeText + `. Agent: {user}. Talk time: {duration|mmss}.","source":3,"status":5,"priority":1}`,
 		},
 	},
 

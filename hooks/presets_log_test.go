@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/callhook/callhook/call"
 	"github.com/callhook/callhook/templates"
@@ -34,7 +35,7 @@ func TestLogPresetsVendorFormats(t *testing.T) {
 		}},
 		{"freshdesk-log", map[string]string{"domain": "acme"}, [2]string{}, map[string]string{
 			"phone":       "+493012345678",
-			"description": "Answered by agent, talk time 02:35",
+			"description": "Outcome: Answered. Agent: agent. Talk time: 02:35.",
 		}},
 	}
 	for _, tt := range tests {
@@ -119,6 +120,112 @@ func TestLogPresetsKeepCallerTextOutOfHTML(t *testing.T) {
 		got := field(renderBody(t, h, d), []string{html})
 		if got == "" || strings.ContainsAny(got, `<>"`) || strings.Contains(got, "Eve") {
 			t.Errorf("%s: %s = %q holds caller text", preset, html, got)
+		}
+	}
+}
+
+// ended is the sample call on trigger tr ended with outcome o: a call
+// not answered has no answer time and no talk time.
+func ended(tr call.Trigger, o call.Outcome) templates.Data {
+	d := templates.Sample(tr, "agent", "49")
+	d.Call.Outcome = o
+	if o != call.Answered {
+		d.Call.Answer = time.Time{}
+		d.Call.End = d.Call.Start.Add(25 * time.Second)
+		d.Now = d.Call.End
+	}
+	return d
+}
+
+// The log presets fire when an incoming call ends, answered or not, and
+// log each call as it went, in the values the vendor documents: a missed
+// call is not logged as a connected one.
+func TestLogPresetsLogTheOutcome(t *testing.T) {
+	tests := []struct {
+		preset string
+		path   string
+		want   map[call.Outcome]string
+	}{
+		{"pipedrive-log", "outcome", map[call.Outcome]string{ // connected, no_answer, left_message, left_voicemail, wrong_number, busy
+			call.Answered: "connected", call.Missed: "no_answer", call.Busy: "busy", call.Rejected: "no_answer",
+			call.AnsweredElsewhere: "no_answer", call.Cancelled: "no_answer", call.Failed: "no_answer"}},
+		{"hubspot-log", "properties.hs_call_status", map[call.Outcome]string{ // BUSY, CALLING_CRM_USER, CANCELED, COMPLETED, ..., NO_ANSWER
+			call.Answered: "COMPLETED", call.Missed: "NO_ANSWER", call.Busy: "BUSY", call.Rejected: "NO_ANSWER",
+			call.AnsweredElsewhere: "NO_ANSWER", call.Cancelled: "CANCELED", call.Failed: "FAILED"}},
+		{"zoho-log", "data.0.Call_Type", map[call.Outcome]string{ // Inbound, Outbound, Missed
+			call.Answered: "Inbound", call.Missed: "Missed", call.Busy: "Missed", call.Rejected: "Missed",
+			call.AnsweredElsewhere: "Missed", call.Cancelled: "Missed", call.Failed: "Missed"}},
+		{"salesforce-log", "CallDisposition", map[call.Outcome]string{
+			call.Answered: "Answered", call.Missed: "Missed", call.Busy: "Busy", call.Rejected: "Rejected",
+			call.AnsweredElsewhere: "Answered elsewhere", call.Cancelled: "Cancelled", call.Failed: "Failed"}},
+		{"salesforce-log", "Description", map[call.Outcome]string{
+			call.Answered: "Outcome: Answered. Agent: agent. Call ", call.Missed: "Outcome: Missed. Agent: agent. Call "}},
+		{"dynamics-log", "description", map[call.Outcome]string{
+			call.Answered: "Outcome: Answered. Agent: agent. Call ", call.Busy: "Outcome: Busy. Agent: agent. Call "}},
+		{"zendesk-log", "call_disposition", map[call.Outcome]string{
+			call.Answered: "Answered", call.Missed: "Missed", call.Busy: "Busy"}},
+		{"freshdesk-log", "description", map[call.Outcome]string{
+			call.Answered: "Outcome: Answered. Agent: agent. Talk time: 02:35.", call.Missed: "Outcome: Missed. Agent: agent. Talk time: 00:00.",
+			call.Busy: "Outcome: Busy. Agent: agent. Talk time: 00:00."}},
+		{"hubspot-log", "properties.hs_call_body", map[call.Outcome]string{
+			call.Answered: "Outcome: Answered. Agent: agent. Talk time: 02:35.", call.Missed: "Outcome: Missed. Agent: agent. Talk time: 00:00."}},
+		{"pipedrive-log", "note", map[call.Outcome]string{
+			call.Answered: "Outcome: Answered. Agent: agent.", call.Busy: "Outcome: Busy. Agent: agent."}},
+		{"zoho-log", "data.0.Description", map[call.Outcome]string{
+			call.Missed: "Caller +493012345678. Outcome: Missed. Agent: agent. Call "}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.preset+"/"+tt.path, func(t *testing.T) {
+			h, err := FromPreset(tt.preset, presetParams[tt.preset])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tr := range h.Triggers {
+				for o, want := range tt.want {
+					got := field(renderBody(t, h, ended(tr, o)), strings.Split(tt.path, "."))
+					if got != want && !(strings.HasSuffix(want, " ") && strings.HasPrefix(got, want)) {
+						t.Errorf("%s, %s: %s = %q, want %q", tr, o, tt.path, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// No log preset says anywhere in its body that a call nobody answered
+// was answered, connected or completed.
+func TestLogPresetsNeverCallAMissedCallAnswered(t *testing.T) {
+	for name := range presetWant {
+		h, err := FromPreset(name, presetParams[name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range h.Triggers {
+			for _, o := range []call.Outcome{call.Missed, call.Busy, call.Rejected} {
+				var texts []string
+				collectStrings(renderBody(t, h, ended(tr, o)), &texts)
+				for _, s := range texts {
+					if strings.Contains(strings.ToLower(s), "answered") || strings.Contains(s, "connected") || strings.Contains(s, "COMPLETED") {
+						t.Errorf("%s, %s, %s: %q", name, tr, o, s)
+					}
+				}
+			}
+		}
+	}
+}
+
+// collectStrings appends every string in a JSON value to out.
+func collectStrings(v any, out *[]string) {
+	switch v := v.(type) {
+	case string:
+		*out = append(*out, v)
+	case map[string]any:
+		for _, e := range v {
+			collectStrings(e, out)
+		}
+	case []any:
+		for _, e := range v {
+			collectStrings(e, out)
 		}
 	}
 }
