@@ -2,9 +2,7 @@ package templates
 
 import (
 	"encoding/json"
-	"errors"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/callhook/callhook/call"
@@ -65,11 +63,7 @@ func TestMapToken(t *testing.T) {
 // A map that cannot be right is a parse error naming the placeholder,
 // and for a wrong value the values it can take.
 func TestMapErrors(t *testing.T) {
-	tests := []struct {
-		src    string
-		offset int
-		want   string
-	}{
+	parseErrorCases(t, []parseErrorCase{
 		{"x{outcome|map:answerd=connected,*=no_answer}", 1,
 			`{outcome|map:answerd=connected,*=no_answer} at offset 1: {outcome} is never "answerd": its values are answered, missed, busy, rejected, cancelled, answered_elsewhere, failed, and * stands for the others`},
 		{"{direction|map:inbound=in}", 0, `{direction} is never "inbound": its values are in, out`},
@@ -101,19 +95,7 @@ func TestMapErrors(t *testing.T) {
 		{"{time|map:0=none}", 0, "{time} takes no filter"},
 		{"{remote|e164:x}", 0, "{remote|e164:x} at offset 0: the filter e164 takes no values"},
 		{"{outcome|mapp:answered=x}", 0, `unknown filter "mapp" (known filters: e164, digits, mmss, datetime, offset, map)`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.src, func(t *testing.T) {
-			_, err := Parse(tt.src)
-			var te *Error
-			if !errors.As(err, &te) {
-				t.Fatalf("Parse(%q) = %v, want an *Error", tt.src, err)
-			}
-			if te.Offset != tt.offset || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q (offset %d), want %q at %d", err, te.Offset, tt.want, tt.offset)
-			}
-		})
-	}
+	})
 }
 
 // Text after an unknown word stays literal as before: only a known

@@ -65,11 +65,7 @@ func TestTimeFilters(t *testing.T) {
 // A filter on a placeholder it makes no sense for is a parse error that
 // names the placeholder and the filter.
 func TestFilterDoesNotApply(t *testing.T) {
-	tests := []struct {
-		src    string
-		offset int
-		want   string
-	}{
+	parseErrorCases(t, []parseErrorCase{
 		{"{remote|mmss}", 0, "{remote|mmss} at offset 0: the filter mmss applies only to {duration}, not to {remote}"},
 		{"x{duration_ms|mmss}", 1, "{duration_ms|mmss} at offset 1: {duration_ms} takes no filter"},
 		{"{caller|datetime}", 0, "the filter datetime applies only to {start}, {answer}, {end}, not to {caller}"},
@@ -80,19 +76,7 @@ func TestFilterDoesNotApply(t *testing.T) {
 		{"{secret.crm|offset}", 0, "the filter offset applies only to {start}, {answer}, {end}, not to {secret}"},
 		{"{start|iso}", 0, `unknown filter "iso" (known filters: e164, digits, mmss, datetime, offset, map)`},
 		{"{start|}", 0, "empty filter (known filters: e164, digits, mmss, datetime, offset, map)"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.src, func(t *testing.T) {
-			_, err := Parse(tt.src)
-			var te *Error
-			if !errors.As(err, &te) {
-				t.Fatalf("Parse(%q) = %v, want an *Error", tt.src, err)
-			}
-			if te.Offset != tt.offset || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q (offset %d), want %q at %d", err, te.Offset, tt.want, tt.offset)
-			}
-		})
-	}
+	})
 }
 
 // The filtered values are text, escaped where they stand like any other:
@@ -152,5 +136,28 @@ func TestFiltersAreEscaped(t *testing.T) {
 	}
 	if want := "at=2025-03-14+09%3A26%3A53&len=02%3A35"; string(out) != want {
 		t.Errorf("form %s, want %s", out, want)
+	}
+}
+
+// parseErrorCase is a template that must not parse, and where and why.
+type parseErrorCase struct {
+	src    string
+	offset int
+	want   string // part of the error
+}
+
+func parseErrorCases(t *testing.T, tests []parseErrorCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			_, err := Parse(tt.src)
+			var te *Error
+			if !errors.As(err, &te) {
+				t.Fatalf("Parse(%q) = %v, want an *Error", tt.src, err)
+			}
+			if te.Offset != tt.offset || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q (offset %d), want %q at %d", err, te.Offset, tt.want, tt.offset)
+			}
+		})
 	}
 }
