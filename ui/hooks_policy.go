@@ -25,22 +25,9 @@ func (h *hooksTab) managedRow(m hooks.ManagedHookState) fyne.CanvasObject {
 	l := h.u.l
 	hk := m.Hook
 	id := hk.ID
-	r := &hookRow{enabled: widget.NewCheck("", nil), result: widget.NewLabel("")}
-	r.enabled.Checked = m.Runs
-	r.enabled.OnChanged = func(on bool) { h.setManagedOn(id, on) }
-	r.result.Wrapping = fyne.TextWrapWord
-	r.result.Hide()
+	r, title, summary := h.newRow(hk, m.Runs, func(on bool) { h.setManagedOn(id, on) })
 	h.managed[id] = r
-
-	name := hk.Name
-	if name == "" {
-		name = id
-	}
-	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.Truncation = fyne.TextTruncateEllipsis
 	badge := widget.NewLabelWithStyle(l.T("Managed by your administrator"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
-	summary := widget.NewLabel(h.summary(hk))
-	summary.Wrapping = fyne.TextWrapWord
 	text := container.NewVBox(title, badge, summary)
 	if note := managedNote(l, m); note != "" {
 		// Fyne has no tooltips: why the switch does not turn is said here.

@@ -144,26 +144,32 @@ func layoutSpacer() fyne.CanvasObject {
 	return container.NewPadded(widget.NewLabel(""))
 }
 
-func (h *hooksTab) row(hk hooks.Hook) fyne.CanvasObject {
-	l := h.u.l
-	id := hk.ID
-	r := &hookRow{enabled: widget.NewCheck("", nil), result: widget.NewLabel("")}
-	r.enabled.Checked = hk.Enabled
-	r.enabled.OnChanged = func(on bool) { h.setEnabled(id, on) }
+// newRow starts a hook's row: its switch, its result line (hidden), its
+// bold title (the name, else the id) and its summary.
+func (h *hooksTab) newRow(hk hooks.Hook, on bool, onChanged func(bool)) (r *hookRow, title, summary *widget.Label) {
+	r = &hookRow{enabled: widget.NewCheck("", nil), result: widget.NewLabel("")}
+	r.enabled.Checked = on
+	r.enabled.OnChanged = onChanged
 	r.result.Wrapping = fyne.TextWrapWord
 	r.result.Hide()
-	h.rows[id] = r
-
 	name := hk.Name
 	if name == "" {
 		name = hk.ID
 	}
-	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title = widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
-	summary := widget.NewLabel(h.summary(hk))
+	summary = widget.NewLabel(h.summary(hk))
 	// Wrapped, not cut: the triggers in words come first, and where the
 	// hook goes must stay in sight.
 	summary.Wrapping = fyne.TextWrapWord
+	return r, title, summary
+}
+
+func (h *hooksTab) row(hk hooks.Hook) fyne.CanvasObject {
+	l := h.u.l
+	id := hk.ID
+	r, title, summary := h.newRow(hk, hk.Enabled, func(on bool) { h.setEnabled(id, on) })
+	h.rows[id] = r
 	test := widget.NewButtonWithIcon(l.T("Test"), theme.MediaPlayIcon(), func() {
 		h.clearSimulation()
 		if hk, ok := h.u.cfg.Hook(id); ok {
@@ -173,7 +179,7 @@ func (h *hooksTab) row(hk hooks.Hook) fyne.CanvasObject {
 	edit := widget.NewButtonWithIcon(l.T("Edit"), theme.DocumentCreateIcon(), func() { h.edit(id) })
 	dup := widget.NewButtonWithIcon(l.T("Duplicate"), theme.ContentCopyIcon(), func() { h.duplicate(id) })
 	del := widget.NewButtonWithIcon(l.T("Delete"), theme.DeleteIcon(), func() {
-		h.u.confirm(l.T("Delete hook?"), l.Tf("Delete the hook %q? This cannot be undone.", name), func() { h.remove(id) })
+		h.u.confirm(l.T("Delete hook?"), l.Tf("Delete the hook %q? This cannot be undone.", title.Text), func() { h.remove(id) })
 	})
 	buttons := container.NewHBox(test, edit, dup, del)
 	text := container.NewVBox(title, summary)
